@@ -1,0 +1,64 @@
+// Start the command in its own process group (its own session), stderr teed through a bounded tail.
+import { spawn } from 'node:child_process';
+import { StderrTail } from './stderr-tail.ts';
+
+export interface ChildExit {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface ChildHandle {
+  pid: number;
+  startedAtMs: number;
+  exited: Promise<ChildExit>;
+  /** Signal the whole group; false when it is already gone. */
+  signalGroup(sig: NodeJS.Signals): boolean;
+  tail(): string;
+}
+
+export interface SpawnSpec {
+  command: string;
+  args: string[];
+  env: NodeJS.ProcessEnv;
+  /** Called with stderr bytes as they come, to forward them. */
+  onStderr?: (chunk: Buffer) => void;
+}
+
+export type SpawnError = { error: string; code: number };
+
+export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
+  const tail = new StderrTail();
+  let child;
+  try {
+    child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', 'inherit', 'pipe'] });
+  } catch (e) {
+    return { error: (e as Error).message, code: 127 };
+  }
+  const exited = new Promise<ChildExit>((resolve) => {
+    child.once('error', (e: NodeJS.ErrnoException) => {
+      tail.push(Buffer.from(`safehalt: cannot start ${spec.command}: ${e.code ?? e.message}\n`));
+      resolve({ code: e.code === 'ENOENT' ? 127 : 126, signal: null });
+    });
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    tail.push(chunk);
+    spec.onStderr?.(chunk);
+  });
+  const pid = child.pid ?? -1;
+  return {
+    pid,
+    startedAtMs: Date.now(),
+    exited,
+    tail: () => tail.text(),
+    signalGroup(sig) {
+      if (pid <= 0) return false;
+      try {
+        process.kill(-pid, sig);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+  };
+}

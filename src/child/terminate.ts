@@ -1,0 +1,62 @@
+// Ending a process group: a signal, SIGKILL after the grace period, SIGKILL at once on escalation.
+// After the leader is gone, stragglers of its group (grandchildren) get the same treatment.
+import { groupAlive } from './proc.ts';
+import type { ChildHandle } from './spawn-child.ts';
+
+export class Terminator {
+  private killTimer: NodeJS.Timeout | null = null;
+  started = false;
+
+  private readonly child: ChildHandle;
+  private readonly killTimeoutMs: number;
+
+  constructor(child: ChildHandle, killTimeoutMs: number) {
+    this.child = child;
+    this.killTimeoutMs = killTimeoutMs;
+  }
+
+  /** First call sends `sig` and arms SIGKILL; a later call escalates to SIGKILL at once. */
+  terminate(sig: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.started) return this.kill();
+    this.started = true;
+    this.child.signalGroup(sig);
+    // SIGCONT wakes a stopped group so that it can act on the signal.
+    this.child.signalGroup('SIGCONT');
+    this.killTimer = setTimeout(() => this.kill(), this.killTimeoutMs);
+  }
+
+  kill(): void {
+    this.started = true;
+    this.child.signalGroup('SIGKILL');
+  }
+
+  dispose(): void {
+    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer = null;
+  }
+}
+
+/** After the leader exited: TERM what is left of the group, KILL it after the grace period. Polls
+ * only here, briefly, since the exit of a process that is not our child cannot be awaited. */
+export async function reapGroup(pgid: number, killTimeoutMs: number): Promise<boolean> {
+  if (pgid <= 0 || !groupAlive(pgid)) return false;
+  try {
+    process.kill(-pgid, 'SIGTERM');
+    process.kill(-pgid, 'SIGCONT');
+  } catch {
+    return false;
+  }
+  const deadline = Date.now() + killTimeoutMs;
+  while (groupAlive(pgid)) {
+    if (Date.now() >= deadline) {
+      try {
+        process.kill(-pgid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  return true;
+}

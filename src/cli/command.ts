@@ -1,0 +1,34 @@
+// The shape every subcommand module has: yargs metadata plus an async body returning an exit code.
+import type { Argv, Options } from 'yargs';
+
+export interface Command {
+  command: string | string[];
+  describe: string;
+  builder: (y: Argv) => Argv;
+  /** Runs the command; returns the exit code (never calls process.exit). */
+  run: (argv: Record<string, unknown>) => Promise<number>;
+}
+
+export const LOCATE_OPTIONS = {
+  'state-dir': { type: 'string', describe: 'the job\'s state directory (default: see "State directory" in the README)' },
+  name: { type: 'string', describe: 'the job\'s name (default: the command\'s basename)' },
+} as const;
+
+/** SAFEHALT_<OPTION> environment variables become defaults of the options a command knows (so
+ * unrelated SAFEHALT_* variables, such as those set for a child, are never unknown flags).
+ * Precedence: command line, then --config file, then environment, then built-in default. */
+export function withEnv(options: Record<string, Options>, env: NodeJS.ProcessEnv = process.env): Record<string, Options> {
+  const out: Record<string, Options> = {};
+  for (const [name, o] of Object.entries(options)) {
+    const v = env[`SAFEHALT_${name.toUpperCase().replace(/-/g, '_')}`];
+    if (v === undefined) out[name] = o;
+    else if (o.type === 'boolean') out[name] = { ...o, default: !/^(0|false|no|off|)$/i.test(v) };
+    else if (o.type === 'array') out[name] = { ...o, default: splitList(name, v) };
+    else out[name] = { ...o, default: v };
+  }
+  return out;
+}
+
+// Regexes and paths may hold commas and spaces: those lists take one value per line.
+const splitList = (name: string, v: string): string[] =>
+  v.split(name === 'classify' || name === 'stop-file' ? /\n/ : /[\s,]+/).filter(Boolean);

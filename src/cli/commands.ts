@@ -1,0 +1,9 @@
+// Every subcommand, in the order --help lists them.
+import type { Command } from './command.ts';
+import { runCommand } from './run-command.ts';
+import { statusCommand } from './status-command.ts';
+import { stopCommand } from './stop-command.ts';
+import { pauseCommand, resumeCommand } from './pause-resume-command.ts';
+import { heartbeatCommand } from './heartbeat-command.ts';
+
+export const COMMANDS: Command[] = [runCommand, statusCommand, stopCommand, pauseCommand, resumeCommand, heartbeatCommand];

@@ -1,0 +1,77 @@
+// `safehalt pause` and `safehalt resume [--reason TEXT]`.
+import { unlinkSync } from 'node:fs';
+import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
+import { usageError, EXIT } from '../exit-codes.ts';
+import { writeJsonSync } from '../state/atomic-write.ts';
+import { filePath } from '../state/files.ts';
+import { markerBody, readMarker, whoAmI } from '../state/markers.ts';
+import { appendEvent } from '../state/events.ts';
+import { loadMemory, saveMemory } from '../state/memory-store.ts';
+import { tryLock } from '../state/run-lock.ts';
+import { clearLatch } from '../policy/memory.ts';
+import { systemClock } from '../state/system-clock.ts';
+import { locateForWrite, runningWrapper } from './locate.ts';
+
+export const pauseCommand: Command = {
+  command: 'pause',
+  describe: 'finish the current iteration, then start no new one until resume',
+  builder: (y) => y.options(withEnv(LOCATE_OPTIONS)).option('reason', { type: 'string', describe: 'why, recorded with who and when' }),
+  run: async (a) => {
+    const { dir } = locateForWrite(a);
+    writeJsonSync(filePath(dir, 'pause'), markerBody({ reason: (a.reason as string) ?? null }));
+    appendEvent(dir, 'pause-requested', { by: whoAmI(), reason: a.reason ?? null });
+    const pid = runningWrapper(dir);
+    process.stdout.write(pid ? `pause requested: wrapper pid ${pid} pauses after the current iteration.\n` : `paused: the job will not start a run until 'safehalt resume'.\n`);
+    return EXIT.OK;
+  },
+};
+
+function remove(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}
+
+export const resumeCommand: Command = {
+  command: 'resume',
+  describe: 'clear pause, stop file and a latched halt (a halt needs --reason)',
+  builder: (y) =>
+    y
+      .options(withEnv(LOCATE_OPTIONS))
+      .option('reason', { type: 'string', describe: 'what was fixed; required to clear a halt, recorded with who and when' })
+      .example('safehalt resume --name api --reason "db is back (INC-123)"', 'clear a latched halt'),
+  run: async (a) => {
+    const { dir, name } = locateForWrite(a);
+    const reason = typeof a.reason === 'string' ? a.reason.trim() : '';
+    const memory = loadMemory(dir, name);
+    const done: string[] = [];
+    if (memory.latch) {
+      if (!reason) throw usageError(`the job is halted (${memory.latch.reason}: ${memory.latch.message}); say what was fixed: safehalt resume --reason "..."`);
+      const held = await tryLock(dir, () => undefined);
+      if (!held.ok) throw usageError(`a run of this job (pid ${held.owner?.pid ?? '?'}) holds its lock; stop it first (safehalt stop), then resume`);
+      try {
+        await saveMemory(dir, clearLatch(loadMemory(dir, name), systemClock.now()));
+      } finally {
+        await held.release();
+      }
+      done.push(`cleared the ${memory.latch.reason} halt`);
+    }
+    const stop = readMarker(filePath(dir, 'stop'));
+    const pause = readMarker(filePath(dir, 'pause'));
+    if (remove(filePath(dir, 'stop'))) done.push('removed the stop file');
+    if (remove(filePath(dir, 'pause'))) done.push('removed the pause');
+    appendEvent(dir, 'resumed', {
+      by: whoAmI(),
+      reason: reason || null,
+      clearedHalt: memory.latch?.reason ?? null,
+      clearedStop: stop !== null,
+      clearedPause: pause !== null,
+    });
+    process.stdout.write(done.length ? `resumed: ${done.join(', ')}.\n` : 'nothing to resume: the job was not halted, paused or stopped.\n');
+    return EXIT.OK;
+  },
+};

@@ -1,0 +1,81 @@
+// yargs values of `run` become one typed RunConfig, once, at the edge.
+import { usageError } from '../exit-codes.ts';
+import type { PolicyConfig } from '../policy/config.ts';
+import type { LogFormat } from '../log/logger.ts';
+import { resolveStateDir } from '../state/state-dir.ts';
+import { choice, count, decimal, duration, exitClass, list, spike, userClass, words } from './parse-values.ts';
+import path from 'node:path';
+
+export interface RunConfig extends PolicyConfig {
+  command: string;
+  args: string[];
+  stateDir: string;
+  name: string;
+  killTimeoutMs: number;
+  heartbeatIntervalMs: number;
+  stallTimeoutMs: number;
+  stopFiles: string[];
+  waitLockMs: number;
+  quiet: boolean;
+  logFormat: LogFormat;
+  orphan: 'wait' | 'kill';
+  probeAfterMs: number;
+  probeMaxMs: number;
+  maxRetriesPerItem: number;
+  metricsFile: string | null;
+  onHalt: string[] | null;
+  onHaltTimeoutMs: number;
+}
+
+export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunConfig {
+  if (cmd.length === 0 || cmd[0] === '') throw usageError('missing command: safehalt run [options] -- CMD [ARGS...]');
+  const located = resolveStateDir({ stateDir: a['state-dir'] as string | undefined, name: a.name as string | undefined, command: cmd[0] });
+  const mode = choice('mode', a.mode, ['service', 'loop', 'once'] as const);
+  const backoffInitialMs = duration('backoff-initial', a['backoff-initial']);
+  const backoffMaxMs = duration('backoff-max', a['backoff-max']);
+  if (backoffMaxMs < backoffInitialMs)
+    throw usageError(`--backoff-max (${a['backoff-max']}) must not be below --backoff-initial (${a['backoff-initial']})`);
+  const onHaltText = a['on-halt'] === undefined ? '' : String(a['on-halt']).trim();
+  const onHalt = onHaltText ? words(onHaltText) : null;
+  return {
+    mode,
+    restart: choice('restart', a.restart, ['always', 'on-failure'] as const),
+    minUptimeMs: duration('min-uptime', a['min-uptime']),
+    intervalMs: duration('interval', a.interval),
+    timeoutMs: duration('timeout', a.timeout),
+    backoffInitialMs,
+    backoffMaxMs,
+    backoffFactor: decimal('backoff-factor', a['backoff-factor'], 1, 100),
+    backoffJitter: decimal('backoff-jitter', a['backoff-jitter'], 0, 1),
+    maxConsecutiveFailures: count('max-consecutive-failures', a['max-consecutive-failures']),
+    maxFailures: count('max-failures', a['max-failures']),
+    withinMs: duration('within', a.within),
+    spikes: list(a.spike).map(spike).filter((s) => s !== null),
+    classify: list(a.classify).map(userClass),
+    classifyExit: new Map(list(a['classify-exit']).map(exitClass)),
+    maxRestarts: count('max-restarts', a['max-restarts']),
+    maxRuntimeMs: duration('max-runtime', a['max-runtime']),
+    maxIterations: count('max-iterations', a['max-iterations']),
+    maxCost: decimal('max-cost', a['max-cost'], 0, Number.MAX_SAFE_INTEGER),
+    noProgressAfter: count('no-progress-after', a['no-progress-after']),
+    loopRepeats: count('loop-repeats', a['loop-repeats'], 16),
+    command: cmd[0],
+    args: cmd.slice(1),
+    stateDir: located.dir,
+    name: located.name,
+    killTimeoutMs: duration('kill-timeout', a['kill-timeout']),
+    heartbeatIntervalMs: Math.max(duration('heartbeat-interval', a['heartbeat-interval']), 100),
+    stallTimeoutMs: duration('stall-timeout', a['stall-timeout']),
+    stopFiles: list(a['stop-file']).map((f) => path.resolve(f)),
+    waitLockMs: duration('wait-lock', a['wait-lock']),
+    quiet: Boolean(a.quiet),
+    logFormat: choice('log-format', a['log-format'], ['text', 'json'] as const),
+    orphan: choice('orphan', a.orphan, ['wait', 'kill'] as const),
+    probeAfterMs: duration('probe-after', a['probe-after']),
+    probeMaxMs: duration('probe-max', a['probe-max']),
+    maxRetriesPerItem: count('max-retries-per-item', a['max-retries-per-item']),
+    metricsFile: a['metrics-file'] ? path.resolve(String(a['metrics-file'])) : null,
+    onHalt,
+    onHaltTimeoutMs: duration('on-halt-timeout', a['on-halt-timeout']),
+  };
+}

@@ -1,0 +1,30 @@
+// `safehalt stop [--now] [--reason TEXT]`: create the stop file; --now also kills the running child.
+import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
+import { writeJsonSync } from '../state/atomic-write.ts';
+import { filePath } from '../state/files.ts';
+import { markerBody } from '../state/markers.ts';
+import { locateForWrite, runningWrapper } from './locate.ts';
+
+export const stopCommand: Command = {
+  command: 'stop',
+  describe: 'ask the job to stop (stop file): at the next loop boundary, or --now',
+  builder: (y) =>
+    y
+      .options(withEnv(LOCATE_OPTIONS))
+      .option('now', { type: 'boolean', default: false, describe: 'also terminate the running child now (USER_KILLED)' })
+      .option('reason', { type: 'string', describe: 'why, recorded with who and when' })
+      .example('safehalt stop --name api --reason "db migration"', 'graceful: finish the iteration, then exit 0'),
+  run: async (a) => {
+    const { dir } = locateForWrite(a);
+    const file = filePath(dir, 'stop');
+    writeJsonSync(file, markerBody({ now: Boolean(a.now), reason: (a.reason as string) ?? null }));
+    const pid = runningWrapper(dir);
+    const what = a.now ? 'the child is being terminated now' : 'it stops at the next loop boundary';
+    process.stdout.write(
+      pid
+        ? `stop requested: wrapper pid ${pid}: ${what}.\n`
+        : `stop file written (${file}): no run is active; 'safehalt run' will not start the job until 'safehalt resume'.\n`,
+    );
+    return 0;
+  },
+};

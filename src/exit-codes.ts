@@ -1,0 +1,42 @@
+// The one exit-code table: code, README, --help and man page read it from here.
+export const EXIT = {
+  OK: 0,
+  USAGE: 64,
+  CONFIG: 78,
+  HALT_FAILURES: 80,
+  HALT_BUDGET: 81,
+  HALT_PROGRESS: 82,
+  LATCHED: 83,
+  BUSY: 84,
+  PAUSED: 85,
+  ITEM_OPEN: 86,
+} as const;
+
+export type ExitCode = (typeof EXIT)[keyof typeof EXIT] | number;
+
+export const EXIT_MEANINGS: ReadonlyArray<readonly [number, string]> = [
+  [EXIT.OK, 'stopped cleanly: stop file, SIGTERM/SIGINT handled, COMPLETED; in once mode the child succeeded'],
+  [EXIT.USAGE, 'usage error (bad flags, missing command)'],
+  [EXIT.CONFIG, 'configuration error, or a state file that cannot be trusted (nothing is overwritten)'],
+  [EXIT.HALT_FAILURES, 'safe halt: failure spike or retry limit (FAILURE_SPIKE, RETRY_LIMIT_REACHED)'],
+  [EXIT.HALT_BUDGET, 'safe halt: budget exceeded (BUDGET_EXCEEDED)'],
+  [EXIT.HALT_PROGRESS, 'safe halt: no progress or loop detected (NO_PROGRESS, LOOP_DETECTED)'],
+  [EXIT.LATCHED, 'refused: a halt is latched from an earlier run; safehalt resume --reason ... first'],
+  [EXIT.BUSY, "busy: another run holds this job's lock"],
+  [EXIT.PAUSED, 'paused: once mode found the job paused and did nothing'],
+  [EXIT.ITEM_OPEN, "item check: this item's circuit is open; skip it"],
+];
+
+/** An error the user can cause: one line, a documented exit code, never a stack trace. */
+export class UserError extends Error {
+  readonly exitCode: number;
+
+  constructor(message: string, exitCode: number) {
+    super(message);
+    this.exitCode = exitCode;
+    this.name = 'UserError';
+  }
+}
+
+export const usageError = (message: string) => new UserError(message, EXIT.USAGE);
+export const configError = (message: string) => new UserError(message, EXIT.CONFIG);

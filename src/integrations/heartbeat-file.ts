@@ -1,0 +1,59 @@
+// heartbeat.json: the wrapper's own heartbeat, written at each transition and every
+// --heartbeat-interval. A failed write is a warning: it is not failure memory.
+import { writeJson } from '../state/atomic-write.ts';
+import { filePath } from '../state/files.ts';
+import { lastPulseMs, readChildHeartbeat } from '../state/child-heartbeat.ts';
+import type { Plugin, Snapshot } from '../supervisor/bus.ts';
+import type { Job } from '../supervisor/job.ts';
+
+export const HEARTBEAT_SCHEMA = 1;
+
+export function heartbeatBody(job: Job, s: Snapshot) {
+  let child = null;
+  try {
+    child = readChildHeartbeat(job.cfg.stateDir);
+  } catch {
+    /* shown as missing; the loop reports a corrupt file */
+  }
+  const pulse = lastPulseMs(job.cfg.stateDir);
+  return {
+    schema: HEARTBEAT_SCHEMA,
+    time: new Date().toISOString(),
+    pid: process.pid,
+    name: job.cfg.name,
+    mode: job.cfg.mode,
+    phase: s.phase,
+    detail: s.detail,
+    iteration: s.iteration,
+    childPid: s.childPid,
+    childStartedAt: s.childStartedAt,
+    nextStartAt: s.nextStartAt,
+    startedAt: new Date(job.startedWall).toISOString(),
+    heartbeatIntervalMs: job.cfg.heartbeatIntervalMs,
+    lastChildHeartbeat: pulse === null ? null : new Date(pulse).toISOString(),
+    child,
+  };
+}
+
+export function attachHeartbeatFile(job: Job): Plugin {
+  const file = filePath(job.cfg.stateDir, 'heartbeat');
+  let warned = false;
+  const write = (s: Snapshot | null) => {
+    if (!s) return;
+    writeJson(file, heartbeatBody(job, s), { durable: false }).then(
+      () => (warned = false),
+      (e: Error) => {
+        if (!warned) job.log.warn(`cannot write ${file}: ${e.message}`);
+        warned = true;
+      },
+    );
+  };
+  const off = job.bus.on(write);
+  const timer = setInterval(() => write(job.bus.last), job.cfg.heartbeatIntervalMs);
+  return {
+    dispose() {
+      off();
+      clearInterval(timer);
+    },
+  };
+}

@@ -1,0 +1,77 @@
+// The content of stop-reason.json: why the job stopped, in words and in counts, and how to go on.
+import { elapsed, isoOf, type Stamp } from './clock.ts';
+import type { PolicyConfig } from './config.ts';
+import type { Memory } from './memory.ts';
+import { inWindow } from './rules.ts';
+import { STOP_REASONS, type StopReason } from './stop-reasons.ts';
+
+export const STOP_REPORT_SCHEMA = 1;
+export const RECENT_IN_REPORT = 10;
+
+export interface StopReportInput {
+  reason: StopReason;
+  exitCode: number;
+  message: string;
+  rule: string | null;
+  memory: Memory;
+  now: Stamp;
+  cfg: PolicyConfig;
+  name: string;
+  stateDir: string;
+  command: string[];
+  requestedBy?: { by: string | null; reason: string | null; at: string | null; file: string } | null;
+  extra?: Record<string, unknown>;
+}
+
+export const resumeCommand = (stateDir: string) => `safehalt resume --state-dir ${shellQuote(stateDir)} --reason "what was fixed"`;
+
+export function shellQuote(s: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
+}
+
+export function buildStopReport(i: StopReportInput) {
+  const m = i.memory;
+  const windowMs = Math.max(i.cfg.withinMs, ...i.cfg.spikes.map((s) => s.withinMs));
+  const windowCounts: Record<string, number> = {};
+  for (const f of inWindow(m.recent, m.windowFrom, i.now, windowMs)) windowCounts[f.cls] = (windowCounts[f.cls] ?? 0) + 1;
+  const halted = m.latch !== null && ['FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'BUDGET_EXCEEDED', 'NO_PROGRESS', 'LOOP_DETECTED', 'HALT_LATCHED'].includes(i.reason);
+  return {
+    schema: STOP_REPORT_SCHEMA,
+    reason: i.reason,
+    exitCode: i.exitCode,
+    message: i.message,
+    explanation: STOP_REASONS[i.reason].means,
+    rule: i.rule,
+    job: i.name,
+    command: i.command,
+    stateDir: i.stateDir,
+    time: isoOf(i.now),
+    counts: {
+      runs: m.runs,
+      failures: m.failures,
+      consecutiveFailures: m.consecutiveFailures,
+      restarts: m.restarts,
+      byClass: m.classCounts,
+      inWindow: windowCounts,
+      windowSeconds: Math.round(windowMs / 1000),
+    },
+    recentFailures: m.recent.slice(-RECENT_IN_REPORT).map((f) => ({
+      time: isoOf(f.at),
+      ageSeconds: Math.round(elapsed(f.at, i.now) / 1000),
+      iteration: f.iteration,
+      exitCode: f.code,
+      signal: f.signal,
+      class: f.cls,
+      durationMs: f.durationMs,
+      stderrTail: f.stderrTail,
+    })),
+    progressTokens: m.progress.tokens.slice(-8),
+    requestedBy: i.requestedBy ?? null,
+    latched: halted,
+    next: STOP_REASONS[i.reason].next,
+    resume: halted ? resumeCommand(i.stateDir) : null,
+    ...i.extra,
+  };
+}
+
+export type StopReport = ReturnType<typeof buildStopReport>;

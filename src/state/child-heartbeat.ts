@@ -1,0 +1,51 @@
+// child-heartbeat.json: what the child last said through `safehalt heartbeat` (progress token, step,
+// cumulative cost, an external action in flight), and the pulse file it may touch instead.
+import { statSync } from 'node:fs';
+import { filePath } from './files.ts';
+import { readTrustedJson, untrusted } from './read-trusted.ts';
+import { nullable, num, oneOf, optional, shape, str, count } from './validate.ts';
+
+export const CHILD_HEARTBEAT_SCHEMA = 1;
+
+export interface ChildHeartbeat {
+  schema: number;
+  time: string;
+  pid: number | null;
+  iteration: number | null;
+  progress: string | null;
+  step: string | null;
+  cost: number;
+  beats: number;
+  action: { name: string; since: string } | null;
+}
+
+const check = shape({
+  schema: oneOf(CHILD_HEARTBEAT_SCHEMA),
+  time: str(64),
+  pid: nullable(num),
+  iteration: nullable(num),
+  progress: nullable(str(1024)),
+  step: nullable(str(1024)),
+  cost: num,
+  beats: count,
+  action: nullable(shape({ name: str(1024), since: str(64) })),
+  _: optional(str()),
+});
+
+export function readChildHeartbeat(stateDir: string): ChildHeartbeat | null {
+  const file = filePath(stateDir, 'childHeartbeat');
+  const v = readTrustedJson(file);
+  if (v === undefined) return null;
+  const why = check(v);
+  if (why) throw untrusted(file, why);
+  return v as ChildHeartbeat;
+}
+
+/** Milliseconds since the epoch of the child's last sign of life (pulse file or heartbeat command). */
+export function lastPulseMs(stateDir: string): number | null {
+  try {
+    return statSync(filePath(stateDir, 'childPulse')).mtimeMs;
+  } catch {
+    return null;
+  }
+}

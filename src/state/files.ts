@@ -1,0 +1,23 @@
+// Every file name of the state directory, in one place.
+import path from 'node:path';
+
+export const FILES = {
+  state: 'state.json',
+  heartbeat: 'heartbeat.json',
+  stopReason: 'stop-reason.json',
+  inflight: 'inflight.json',
+  events: 'events.jsonl',
+  stop: '.stop',
+  pause: '.pause',
+  childHeartbeat: 'child-heartbeat.json',
+  childPulse: 'child.heartbeat',
+  lock: 'run.lock',
+  lockOwner: 'lock-owner.json',
+  items: 'items',
+  itemsConfig: 'items-config.json',
+  metricsDefault: 'metrics.prom',
+} as const;
+
+export type FileKey = keyof typeof FILES;
+
+export const filePath = (stateDir: string, key: FileKey): string => path.join(stateDir, FILES[key]);

@@ -1,0 +1,22 @@
+// The real clock: CLOCK_MONOTONIC through process.hrtime and this boot's id from /proc.
+import { readFileSync } from 'node:fs';
+import type { Clock, Stamp } from '../policy/clock.ts';
+
+let bootId: string | undefined;
+
+export function currentBootId(): string {
+  if (bootId === undefined) {
+    try {
+      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    } catch {
+      bootId = 'unknown';
+    }
+  }
+  return bootId;
+}
+
+export const systemClock: Clock = {
+  now(): Stamp {
+    return { mono: Number(process.hrtime.bigint() / 1_000_000n), boot: currentBootId(), wall: Date.now() };
+  },
+};

@@ -1,0 +1,66 @@
+// What `status` knows, read only from the files of the state directory.
+import { EXIT } from '../exit-codes.ts';
+import { sameProcessAlive } from '../child/proc.ts';
+import { loadMemory } from '../state/memory-store.ts';
+import { filePath } from '../state/files.ts';
+import { readTrustedJson } from '../state/read-trusted.ts';
+import { readEvents } from '../state/events.ts';
+import { readMarker, type Marker } from '../state/markers.ts';
+import { readOwner } from '../state/run-lock.ts';
+import { readChildHeartbeat } from '../state/child-heartbeat.ts';
+import { readInflight } from '../state/inflight.ts';
+import { isRecord } from '../util/json.ts';
+import { STOP_REASONS, type StopReason } from '../policy/stop-reasons.ts';
+import { resumeCommand } from '../policy/stop-report.ts';
+import { existsSync } from 'node:fs';
+
+export interface StatusView {
+  name: string;
+  stateDir: string;
+  state: 'running' | 'halted' | 'paused' | 'stopped' | 'never-run';
+  exitCode: number;
+  wrapperPid: number | null;
+  heartbeat: Record<string, unknown> | null;
+  memory: ReturnType<typeof loadMemory>;
+  stopFile: Marker | null;
+  pauseFile: Marker | null;
+  stopReason: Record<string, unknown> | null;
+  child: ReturnType<typeof readChildHeartbeat>;
+  inflight: ReturnType<typeof readInflight>;
+  events: ReturnType<typeof readEvents>;
+  halt: { reason: string; rule: string; message: string; since: string; explanation: string; resume: string } | null;
+}
+
+const obj = (v: unknown) => (isRecord(v) ? v : null);
+
+export function readStatus(stateDir: string, name: string, recent = 10): StatusView {
+  const memory = loadMemory(stateDir, name);
+  const heartbeat = obj(readTrustedJson(filePath(stateDir, 'heartbeat')));
+  const stopReason = obj(readTrustedJson(filePath(stateDir, 'stopReason')));
+  const owner = readOwner(stateDir);
+  const alive = owner !== null && existsSync(filePath(stateDir, 'lock')) && sameProcessAlive(owner.pid, owner.startTime);
+  const stopFile = readMarker(filePath(stateDir, 'stop'));
+  const pauseFile = readMarker(filePath(stateDir, 'pause'));
+  const l = memory.latch;
+  const halt = l
+    ? { reason: l.reason, rule: l.rule, message: l.message, since: new Date(l.at.wall).toISOString(), explanation: STOP_REASONS[l.reason as StopReason].means, resume: resumeCommand(stateDir) }
+    : null;
+  const state: StatusView['state'] = halt ? 'halted' : pauseFile ? 'paused' : alive ? 'running' : memory.runs === 0 && !stopReason ? 'never-run' : 'stopped';
+  const exitCode = halt ? l!.exitCode : pauseFile ? EXIT.PAUSED : EXIT.OK;
+  return {
+    name: memory.name || name,
+    stateDir,
+    state,
+    exitCode,
+    wrapperPid: alive ? owner!.pid : null,
+    heartbeat,
+    memory,
+    stopFile,
+    pauseFile,
+    stopReason,
+    child: readChildHeartbeat(stateDir),
+    inflight: readInflight(stateDir),
+    events: readEvents(stateDir, recent),
+    halt,
+  };
+}

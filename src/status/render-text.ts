@@ -1,0 +1,59 @@
+// The human form of `status`: a few aligned lines, then the recent transitions.
+import type { StatusView } from './read-status.ts';
+import type { Marker } from '../state/markers.ts';
+import { formatDuration } from '../util/duration.ts';
+
+export const ago = (iso: string | null | undefined, now = Date.now()): string =>
+  iso ? `${formatDuration(Math.max(0, now - Date.parse(iso)))} ago` : 'never';
+
+const line = (label: string, text: string) => `${(label ? label + ':' : '').padEnd(12)}${text}`;
+
+function marker(m: Marker): string {
+  const by = m.by ? ` by ${m.by}` : '';
+  const when = m.at ? ` ${ago(m.at)}` : '';
+  return `${by}${when}: ${m.reason ?? '(no reason given: touched by hand)'}`;
+}
+
+function byClass(counts: Record<string, number>): string {
+  const parts = Object.entries(counts).sort((a, b) => b[1] - a[1]).map(([k, v]) => `${k} ${v}`);
+  return parts.length ? parts.join(', ') : 'none';
+}
+
+function eventLine(e: Record<string, unknown>): string {
+  const { time, event, ...rest } = e;
+  const fields = Object.entries(rest)
+    .filter(([, v]) => v !== null && v !== undefined && typeof v !== 'object')
+    .map(([k, v]) => `${k}=${typeof v === 'string' && /\s/.test(v) ? JSON.stringify(v) : v}`)
+    .join(' ');
+  return `  ${String(time).replace('T', ' ').slice(0, 19)}  ${String(event).padEnd(12)} ${fields}`;
+}
+
+export function renderText(v: StatusView): string {
+  const m = v.memory;
+  const hb = v.heartbeat;
+  const out = [line('job', `${v.name}  (${v.stateDir})`)];
+  if (v.halt) {
+    out.push(line('state', `HALTED ${v.halt.reason} since ${v.halt.since} (${ago(v.halt.since)})`));
+    out.push(line('', v.halt.message), line('', `rule: ${v.halt.rule}; ${v.halt.explanation}`), line('resume', v.halt.resume));
+  } else out.push(line('state', v.state === 'running' ? `running (wrapper pid ${v.wrapperPid})` : v.state));
+  if (v.pauseFile) out.push(line('paused', marker(v.pauseFile)));
+  if (v.stopFile) out.push(line('stop file', `${v.stopFile.now ? 'stop --now' : 'present'}${marker(v.stopFile)}`));
+  if (hb && v.state === 'running') {
+    const next = hb.nextStartAt ? `, next start ${ago(String(hb.nextStartAt)).replace(' ago', '')} from ${ago(String(hb.time))}` : '';
+    out.push(line('phase', `${hb.phase} (iteration ${hb.iteration}, child pid ${hb.childPid ?? '-'}, up ${ago(String(hb.startedAt)).replace(' ago', '')}${next})`));
+    out.push(line('heartbeat', `${ago(String(hb.time))}`));
+  }
+  out.push(line('runs', `${m.runs} (${m.successes} ok, ${m.failures} failed, ${m.consecutiveFailures} in a row), ${m.restarts} restarts`));
+  out.push(line('failures', byClass(m.classCounts)));
+  if (m.costTotal > 0 || m.budgetBase.cost > 0) out.push(line('cost', `${m.costTotal - m.budgetBase.cost} since last resume (${m.costTotal} in all)`));
+  if (v.child) {
+    const c = v.child;
+    const bits = [c.step && `step ${JSON.stringify(c.step)}`, c.progress && `progress ${JSON.stringify(c.progress)}`, c.action && `action in flight ${JSON.stringify(c.action.name)}`].filter(Boolean);
+    out.push(line('child said', `${bits.join(', ') || 'heartbeat'} (${ago(c.time)})`));
+  }
+  if (m.lastExit) out.push(line('last exit', `${m.lastExit.signal ?? `code ${m.lastExit.code}`} ${m.lastExit.cls ? `(${m.lastExit.cls})` : '(success)'} ${ago(new Date(m.lastExit.at.wall).toISOString())}`));
+  const sr = v.stopReason;
+  if (sr && v.state !== 'running') out.push(line('last stop', `${sr.reason} (exit ${sr.exitCode}) ${ago(String(sr.time))}: ${sr.message}`));
+  if (v.events.length) out.push('recent:', ...v.events.map((e) => eventLine(e)));
+  return out.join('\n') + '\n';
+}

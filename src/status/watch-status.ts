@@ -1,0 +1,41 @@
+// `status --watch`: redraw whenever a state file changes (watched, not polled), and once a second
+// for the ages shown, until interrupted.
+import { watch } from 'chokidar';
+import { readStatus } from './read-status.ts';
+import { renderText } from './render-text.ts';
+import { UserError } from '../exit-codes.ts';
+
+export function watchStatus(dir: string, name: string, json: boolean): Promise<number> {
+  return new Promise((resolve) => {
+    let last = 0;
+    const draw = () => {
+      try {
+        const v = readStatus(dir, name);
+        last = v.exitCode;
+        if (json) process.stdout.write(JSON.stringify(v) + '\n');
+        else process.stdout.write(`${process.stdout.isTTY ? '\x1b[H\x1b[2J' : '\n'}${renderText(v)}`);
+      } catch (e) {
+        if (!(e instanceof UserError)) throw e;
+        process.stdout.write(`${e.message}\n`);
+      }
+    };
+    const watcher = watch(dir, { depth: 0, ignoreInitial: true });
+    let pending: NodeJS.Timeout | null = null;
+    watcher.on('all', () => {
+      pending ??= setTimeout(() => {
+        pending = null;
+        draw();
+      }, 50);
+    });
+    const ticker = json ? null : setInterval(draw, 1000);
+    const done = () => {
+      void watcher.close();
+      if (ticker) clearInterval(ticker);
+      if (pending) clearTimeout(pending);
+      resolve(last);
+    };
+    process.once('SIGINT', done);
+    process.once('SIGTERM', done);
+    draw();
+  });
+}

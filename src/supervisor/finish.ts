@@ -1,0 +1,54 @@
+// Every way a run of the wrapper ends writes stop-reason.json, logs one line and an event, and
+// announces the final phase. Halts also latch the job in state.json first.
+import { buildStopReport, resumeCommand } from '../policy/stop-report.ts';
+import { latch } from '../policy/memory.ts';
+import type { Trip } from '../policy/rules.ts';
+import { STOP_REASONS, type StopReason } from '../policy/stop-reasons.ts';
+import { writeJson } from '../state/atomic-write.ts';
+import { filePath } from '../state/files.ts';
+import type { Marker } from '../state/markers.ts';
+import type { Job } from './job.ts';
+
+export async function writeStopReport(job: Job, reason: StopReason, exitCode: number, message: string, rule: string | null, marker?: Marker | null, extra?: Record<string, unknown>) {
+  const { cfg } = job;
+  const report = buildStopReport({
+    reason,
+    exitCode,
+    message,
+    rule,
+    memory: job.memory,
+    now: job.env.clock.now(),
+    cfg,
+    name: cfg.name,
+    stateDir: cfg.stateDir,
+    command: [cfg.command, ...cfg.args],
+    requestedBy: marker ? { by: marker.by, reason: marker.reason, at: marker.at, file: marker.path } : null,
+    extra,
+  });
+  await writeJson(filePath(cfg.stateDir, 'stopReason'), report, { durable: true });
+  return report;
+}
+
+/** A clean stop: signal, stop file, stop --now, completion. Exit 0 (or the once-mode status). */
+export async function finishStopped(job: Job, reason: StopReason, exitCode: number, message: string, marker?: Marker | null): Promise<number> {
+  job.enter('stopping', reason);
+  await writeStopReport(job, reason, exitCode, message, null, marker);
+  job.event('stopped', { reason, exitCode, message });
+  job.log.info(`stopped (${reason}): ${message}`);
+  job.enter('stopped', reason);
+  return exitCode;
+}
+
+/** A safe halt: latch, stop reason, an error line naming the resume command, the --on-halt hook. */
+export async function finishHalted(job: Job, trip: Trip, exitCode: number): Promise<number> {
+  const now = job.env.clock.now();
+  await job.save(latch(job.memory, { reason: trip.reason, rule: trip.rule, message: trip.message, exitCode, at: now }));
+  await writeStopReport(job, trip.reason, exitCode, trip.message, trip.rule);
+  job.event('halted', { reason: trip.reason, rule: trip.rule, message: trip.message, exitCode });
+  job.log.error(`HALTED ${trip.reason}: ${trip.message} [rule ${trip.rule}]. The job will not start again until: ${resumeCommand(job.cfg.stateDir)}`);
+  job.enter('halted', trip.reason);
+  await job.onHalt?.(filePath(job.cfg.stateDir, 'stopReason'), trip.reason);
+  return exitCode;
+}
+
+export const explain = (reason: StopReason) => STOP_REASONS[reason].means;

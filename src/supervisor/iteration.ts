@@ -1,0 +1,87 @@
+// One run of the child: checkpoint, spawn in its own group, end it when asked (signal, stop, pause in
+// service mode, timeout, stall, runtime budget), reap its group, clear the checkpoint.
+import type { Outcome } from '../policy/classify.ts';
+import { markHealthy } from '../policy/memory.ts';
+import { procStartTime } from '../child/proc.ts';
+import { spawnChild } from '../child/spawn-child.ts';
+import { Terminator, reapGroup } from '../child/terminate.ts';
+import { clearInflight, writeInflight } from '../state/inflight.ts';
+import { filePath } from '../state/files.ts';
+import type { Job } from './job.ts';
+
+export type Cause = NonNullable<Outcome['cause']>;
+
+export function childEnv(job: Job, extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  // systemd's notify socket and watchdog belong to the wrapper, not to the child.
+  delete env.NOTIFY_SOCKET;
+  delete env.WATCHDOG_USEC;
+  delete env.WATCHDOG_PID;
+  delete env.SAFEHALT_PREVIOUS_INTERRUPTED;
+  delete env.SAFEHALT_INTERRUPTED_ITERATION;
+  delete env.SAFEHALT_INTERRUPTED_ACTION;
+  return {
+    ...env,
+    SAFEHALT_STATE_DIR: job.cfg.stateDir,
+    SAFEHALT_NAME: job.cfg.name,
+    SAFEHALT_ITERATION: String(job.iteration),
+    SAFEHALT_HEARTBEAT_FILE: filePath(job.cfg.stateDir, 'childPulse'),
+    ...extra,
+  };
+}
+
+export async function runIteration(job: Job, extraEnv: Record<string, string>): Promise<Outcome> {
+  const { cfg } = job;
+  const command = [cfg.command, ...cfg.args].join(' ');
+  const base = { schema: 1 as const, iteration: job.iteration, wrapperPid: process.pid, command };
+  // The checkpoint comes first: a run whose end could not be recorded is never started.
+  await writeInflight(cfg.stateDir, { ...base, pid: null, pidStartTime: null, startedAt: new Date().toISOString() });
+  const started = Date.now();
+  const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: (c) => process.stderr.write(c) });
+  if ('error' in child) {
+    clearInflight(cfg.stateDir);
+    return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
+  }
+  const pidStartTime = procStartTime(child.pid);
+  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, startedAt: new Date(started).toISOString() });
+  job.childPid = child.pid;
+  job.childStartedAt = new Date(started).toISOString();
+  job.nextStartAt = null;
+  job.enter('running');
+  job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);
+  job.event('started', { pid: child.pid, iteration: job.iteration });
+
+  const term = new Terminator(child, cfg.killTimeoutMs);
+  let cause: Cause | undefined;
+  const end = (why: Cause, sig: NodeJS.Signals = 'SIGTERM') => {
+    cause ??= why;
+    term.terminate(sig);
+  };
+  job.terminateChild = end;
+  const onRequest = () => {
+    const stop = job.controls.stop;
+    if (stop && (stop.now || cfg.mode === 'service')) {
+      if (job.controls.signalCount > 1) term.kill();
+      else end('stopped', stop.signal ?? 'SIGTERM');
+    } else if (job.controls.pause && cfg.mode === 'service') end('stopped');
+  };
+  const offRequest = job.controls.onRequest(onRequest);
+  onRequest();
+  const timers: NodeJS.Timeout[] = [];
+  if (cfg.timeoutMs > 0) timers.push(setTimeout(() => end('timeout'), cfg.timeoutMs));
+  if (cfg.maxRuntimeMs > 0) timers.push(setTimeout(() => end('budget'), Math.max(0, cfg.maxRuntimeMs - (started - job.startedWall))));
+  if (cfg.mode === 'service' && cfg.minUptimeMs > 0 && job.memory.consecutiveFailures > 0)
+    timers.push(setTimeout(() => void job.save(markHealthy(job.memory)).catch((e) => job.log.error(`cannot save state: ${e.message}`)), cfg.minUptimeMs));
+
+  const exit = await child.exited;
+  const durationMs = Date.now() - started;
+  for (const t of timers) clearTimeout(t);
+  offRequest();
+  term.dispose();
+  job.terminateChild = null;
+  await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
+  await checkpoint.catch(() => undefined);
+  clearInflight(cfg.stateDir);
+  job.childPid = null;
+  return { code: exit.code, signal: exit.signal, durationMs, stderrTail: child.tail(), cause };
+}

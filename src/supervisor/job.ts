@@ -1,0 +1,76 @@
+// The running job: configuration, memory and its persistence, the bus, the logger, the controls.
+import type { RunConfig } from '../cli/run-config.ts';
+import type { Clock } from '../policy/clock.ts';
+import type { Memory } from '../policy/memory.ts';
+import type { Logger } from '../log/logger.ts';
+import { saveMemory } from '../state/memory-store.ts';
+import { appendEvent } from '../state/events.ts';
+import { Bus, type Phase } from './bus.ts';
+import { Controls } from './controls.ts';
+
+export interface Env {
+  clock: Clock;
+  random: () => number;
+  log: Logger;
+}
+
+export class Job {
+  readonly bus = new Bus();
+  readonly controls = new Controls();
+  phase: Phase = 'starting';
+  iteration = 0;
+  iterationsThisRun = 0;
+  childPid: number | null = null;
+  childStartedAt: string | null = null;
+  nextStartAt: string | null = null;
+  detail: string | null = null;
+  /** The --on-halt hook, when configured (integrations/on-halt.ts). */
+  onHalt: ((stopReasonFile: string, reason: string) => Promise<void>) | null = null;
+  /** Set while a child runs: end it, giving the cause (stall detector, budgets). */
+  terminateChild: ((cause: 'timeout' | 'stalled' | 'stopped' | 'budget') => void) | null = null;
+  readonly startedWall = Date.now();
+
+  readonly cfg: RunConfig;
+  readonly env: Env;
+  memory: Memory;
+
+  constructor(cfg: RunConfig, env: Env, memory: Memory) {
+    this.cfg = cfg;
+    this.env = env;
+    this.memory = memory;
+    this.iteration = memory.iterations + memory.failures + 1;
+  }
+
+  get log(): Logger {
+    return this.env.log;
+  }
+
+  /** Persist the failure memory durably; a failure here is fatal to the run (see README). */
+  async save(m: Memory): Promise<void> {
+    this.memory = m;
+    await saveMemory(this.cfg.stateDir, m);
+  }
+
+  event(name: string, fields: Record<string, unknown> = {}): void {
+    try {
+      appendEvent(this.cfg.stateDir, name, fields);
+    } catch (e) {
+      this.log.warn(`cannot append to events.jsonl: ${(e as Error).message}`);
+    }
+  }
+
+  /** Every transition goes through here: phase, then the heartbeat file, metrics and notify. */
+  enter(phase: Phase, detail: string | null = null): void {
+    this.phase = phase;
+    this.detail = detail;
+    this.bus.announce({
+      phase,
+      iteration: this.iteration,
+      childPid: this.childPid,
+      childStartedAt: this.childStartedAt,
+      memory: this.memory,
+      nextStartAt: this.nextStartAt,
+      detail,
+    });
+  }
+}

@@ -1,0 +1,76 @@
+// `safehalt run` from start to end: vet the state directory, take the job's lock, load the memory,
+// attach the optional behaviours (one visible list), supervise, and tear everything down.
+import { EXIT } from '../exit-codes.ts';
+import type { RunConfig } from '../cli/run-config.ts';
+import { createLogger, type Logger } from '../log/logger.ts';
+import { loadMemory } from '../state/memory-store.ts';
+import { prepareStateDir } from '../state/state-dir.ts';
+import { tryLock, type LockResult } from '../state/run-lock.ts';
+import { systemClock } from '../state/system-clock.ts';
+import { readChildHeartbeat } from '../state/child-heartbeat.ts';
+import { readInflight } from '../state/inflight.ts';
+import { attachHeartbeatFile } from '../integrations/heartbeat-file.ts';
+import { attachMarkerWatcher } from '../integrations/marker-watcher.ts';
+import { attachSignalHandlers } from '../signals/signal-handlers.ts';
+import type { Plugin } from './bus.ts';
+import { Job, type Env } from './job.ts';
+import { preflight } from './startup.ts';
+import { supervise } from './supervise.ts';
+import { sleep } from './wait.ts';
+
+export function defaultEnv(cfg: RunConfig): Env {
+  return {
+    clock: systemClock,
+    random: Math.random,
+    log: createLogger({ name: cfg.name, format: cfg.logFormat, quiet: cfg.quiet, journal: Boolean(process.env.JOURNAL_STREAM) }),
+  };
+}
+
+async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
+  const deadline = Date.now() + cfg.waitLockMs;
+  const onCompromised = (e: Error) => log.error(`the job's lock was lost (${e.message}); another run may start`);
+  for (let announced = false; ; announced = true) {
+    const r = await tryLock(cfg.stateDir, onCompromised);
+    if (r.ok || Date.now() >= deadline) return r;
+    if (!announced) log.info(`waiting up to ${cfg.waitLockMs}ms for the run holding the lock${r.owner ? ` (pid ${r.owner.pid})` : ''}`);
+    await sleep(Math.min(200, deadline - Date.now()), new AbortController().signal);
+  }
+}
+
+export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promise<number> {
+  prepareStateDir(cfg.stateDir, { create: true });
+  const held = await lock(cfg, env.log);
+  if (!held.ok) {
+    env.log.error(`busy: another run of this job holds ${cfg.stateDir}/run.lock${held.owner ? ` (pid ${held.owner.pid})` : ''}; not starting a second copy`);
+    return EXIT.BUSY;
+  }
+  const plugins: Plugin[] = [];
+  try {
+    // Every file that carries memory is vetted before anything is written (exit 78 otherwise).
+    const memory = loadMemory(cfg.stateDir, cfg.name);
+    readInflight(cfg.stateDir);
+    readChildHeartbeat(cfg.stateDir);
+    const job = new Job(cfg, env, memory);
+    const first = await preflight(job);
+    if (typeof first === 'number') return first;
+    plugins.push(
+      attachSignalHandlers(job, (sig) => job.childPid && signalGroup(job.childPid, sig)),
+      attachHeartbeatFile(job),
+      attachMarkerWatcher(job),
+    );
+    env.log.info(`supervising in ${cfg.mode} mode; state in ${cfg.stateDir}`);
+    job.event('supervising', { mode: cfg.mode, pid: process.pid, command: [cfg.command, ...cfg.args] });
+    return await supervise(job, first);
+  } finally {
+    for (const p of plugins.reverse()) await p.dispose();
+    await held.release().catch(() => undefined);
+  }
+}
+
+function signalGroup(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(-pid, sig);
+  } catch {
+    /* gone */
+  }
+}

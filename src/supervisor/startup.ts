@@ -1,0 +1,85 @@
+// Before the first child: a latched halt refuses (83), a stop file stops (0), a pause in once mode
+// exits 85, and a checkpoint left by a dead wrapper is reported (and its child waited for or killed).
+import { EXIT } from '../exit-codes.ts';
+import { resumeCommand } from '../policy/stop-report.ts';
+import { sameProcessAlive } from '../child/proc.ts';
+import { reapGroup } from '../child/terminate.ts';
+import { readChildHeartbeat } from '../state/child-heartbeat.ts';
+import { writeJson } from '../state/atomic-write.ts';
+import { filePath } from '../state/files.ts';
+import { clearInflight, readInflight } from '../state/inflight.ts';
+import { firstMarker } from '../state/markers.ts';
+import { finishStopped, writeStopReport } from './finish.ts';
+import type { Job } from './job.ts';
+import { stopFiles } from './supervise.ts';
+import { sleep } from './wait.ts';
+
+/** A number: exit now with it. An object: go on, with these variables for the first child. */
+export async function preflight(job: Job): Promise<number | Record<string, string>> {
+  const { cfg } = job;
+  const l = job.memory.latch;
+  if (l) {
+    const refusals = (l.refusals ?? 0) + 1;
+    await job.save({ ...job.memory, latch: { ...l, refusals } });
+    await writeStopReport(job, 'HALT_LATCHED', EXIT.LATCHED, `refused to start: ${l.reason} latched since ${new Date(l.at.wall).toISOString()} (${l.message})`, l.rule, null, {
+      latchedHalt: { reason: l.reason, rule: l.rule, message: l.message, exitCode: l.exitCode, time: new Date(l.at.wall).toISOString() },
+      refusals,
+    });
+    job.event('refused', { reason: l.reason, refusals });
+    // Under --quiet (cron) the refusal is reported once, not at every tick.
+    if (!cfg.quiet || refusals === 1)
+      job.log.error(`refusing to start: halt ${l.reason} is latched (${l.message}). Fix the cause, then: ${resumeCommand(cfg.stateDir)}`);
+    return EXIT.LATCHED;
+  }
+  const stop = firstMarker(stopFiles(job));
+  if (stop) return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (safehalt resume removes it)`, stop);
+  const pause = firstMarker([filePath(cfg.stateDir, 'pause')]);
+  if (pause && cfg.mode === 'once') {
+    job.event('paused', { by: pause.by, reason: pause.reason });
+    job.log.warn(`paused${pause.reason ? ` (${pause.reason})` : ''}: not running; safehalt resume to continue`);
+    await writeStopReport(job, 'USER_PAUSED', EXIT.PAUSED, 'the job is paused; the child was not started', null, pause);
+    return EXIT.PAUSED;
+  }
+  return interrupted(job);
+}
+
+async function interrupted(job: Job): Promise<number | Record<string, string>> {
+  const { cfg } = job;
+  const left = readInflight(cfg.stateDir);
+  const hb = readChildHeartbeat(cfg.stateDir);
+  if (!left) return {};
+  const env: Record<string, string> = { SAFEHALT_PREVIOUS_INTERRUPTED: '1', SAFEHALT_INTERRUPTED_ITERATION: String(left.iteration) };
+  if (hb?.action) {
+    env.SAFEHALT_INTERRUPTED_ACTION = hb.action.name;
+    await writeJson(filePath(cfg.stateDir, 'childHeartbeat'), { ...hb, action: null }, { durable: true });
+  }
+  job.event('interrupted', { iteration: left.iteration, pid: left.pid, since: left.startedAt, action: hb?.action?.name ?? null });
+  job.log.warn(`the previous run (iteration ${left.iteration}, started ${left.startedAt}) was interrupted: its wrapper died${hb?.action ? ` during action ${JSON.stringify(hb.action.name)}` : ''}`);
+  if (left.pid !== null && sameProcessAlive(left.pid, left.pidStartTime)) {
+    const code = await orphan(job, left.pid, left.pidStartTime);
+    if (code !== null) return code;
+  }
+  clearInflight(cfg.stateDir);
+  return env;
+}
+
+/** The child of a dead wrapper still runs: never start a second copy. Wait for it, or kill it. */
+async function orphan(job: Job, pid: number, startTime: string | null): Promise<number | null> {
+  const { cfg } = job;
+  job.event('orphan', { pid, action: cfg.orphan });
+  if (cfg.orphan === 'kill') {
+    job.log.warn(`the previous child (pid ${pid}) is still running: stopping it (--orphan kill)`);
+    await reapGroup(pid, cfg.killTimeoutMs);
+    return null;
+  }
+  job.log.warn(`the previous child (pid ${pid}) is still running: waiting for it to exit (--orphan wait; --orphan kill stops it)`);
+  job.childPid = pid;
+  job.enter('running', 'orphan');
+  // Not our child, so its exit cannot be awaited: look once a second, and only in this rare case.
+  while (sameProcessAlive(pid, startTime)) {
+    if (job.controls.stop) return finishStopped(job, job.controls.stop.kind, EXIT.OK, 'stopped while waiting for the previous child to exit', job.controls.stop.marker);
+    await sleep(1000, job.controls.signal);
+  }
+  job.childPid = null;
+  return null;
+}

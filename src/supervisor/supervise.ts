@@ -1,0 +1,123 @@
+// The loop: at each boundary honour stop, pause and budgets; run the child; record the outcome; let
+// the pure policy decide: halt, finish, or wait (backoff or interval) and go again.
+import os from 'node:os';
+import { classify, type Outcome } from '../policy/classify.ts';
+import { checkBudgets } from '../policy/budgets.ts';
+import { decideAfterRun, type Decision } from '../policy/decide.ts';
+import { countRestart, recordFailure, recordSuccess, type Memory } from '../policy/memory.ts';
+import { recordToken } from '../policy/progress.ts';
+import { formatDuration } from '../util/duration.ts';
+import { readChildHeartbeat } from '../state/child-heartbeat.ts';
+import { firstMarker } from '../state/markers.ts';
+import { filePath } from '../state/files.ts';
+import { EXIT } from '../exit-codes.ts';
+import { finishHalted, finishStopped } from './finish.ts';
+import { runIteration } from './iteration.ts';
+import type { Job } from './job.ts';
+import { forever, sleep } from './wait.ts';
+
+const SIGNALS = os.constants.signals as Record<string, number>;
+
+export const stopFiles = (job: Job) => [filePath(job.cfg.stateDir, 'stop'), ...job.cfg.stopFiles];
+
+/** Budget usage now: restarts and cost since the last resume, runtime of this wrapper. */
+function usage(job: Job, m: Memory) {
+  return { restarts: m.restarts - m.budgetBase.restarts, cost: m.costTotal - m.budgetBase.cost, runtimeMs: Date.now() - job.startedWall };
+}
+
+/** At a boundary: a number ends the run with that code; null means go on and start the child. */
+async function boundary(job: Job): Promise<number | null> {
+  for (;;) {
+    const stop = job.controls.stop;
+    if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(stop.kind, stop.signal), stop.marker);
+    const marker = firstMarker(stopFiles(job));
+    if (marker) {
+      job.controls.requestStop({ kind: marker.now ? 'USER_KILLED' : 'STOP_FILE', now: marker.now, marker });
+      continue;
+    }
+    const budget = checkBudgets(usage(job, job.memory), job.cfg);
+    if (budget) return finishHalted(job, budget, EXIT.HALT_BUDGET);
+    const pause = firstMarker([filePath(job.cfg.stateDir, 'pause')]);
+    job.controls.setPause(pause);
+    if (!pause) return null;
+    if (job.phase !== 'paused') {
+      job.event('paused', { by: pause.by, reason: pause.reason });
+      job.log.info(`paused${pause.by ? ` by ${pause.by}` : ''}${pause.reason ? `: ${pause.reason}` : ''}; waiting for safehalt resume`);
+      job.enter('paused', pause.reason);
+    }
+    await forever(job.controls.signal);
+  }
+}
+
+const stopMessage = (kind: string, signal?: string) =>
+  kind === 'SIGNAL' ? `${signal ?? 'signal'} received; the child was stopped gracefully` : kind === 'USER_KILLED' ? 'safehalt stop --now: the child was terminated' : 'stop file present';
+
+/** Fold the outcome into the memory: failure or success, progress token, cost. */
+function record(job: Job, o: Outcome, cls: string | null): Memory {
+  const now = job.env.clock.now();
+  let m = cls === null
+    ? recordSuccess(job.memory, now, o.code, o.signal)
+    : recordFailure(job.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: job.iteration });
+  const hb = readChildHeartbeat(job.cfg.stateDir);
+  if (hb) m = { ...m, costTotal: Math.max(m.costTotal, hb.cost) };
+  if (job.cfg.noProgressAfter > 0 || (job.cfg.loopRepeats > 0 && hb?.progress != null)) m = recordToken(m, hb?.progress ?? undefined, job.cfg);
+  return m;
+}
+
+function describe(o: Outcome): string {
+  const how = o.signal ? `was killed by ${o.signal}` : `exited with ${o.code}`;
+  return `${how} after ${formatDuration(o.durationMs)}`;
+}
+
+export async function supervise(job: Job, firstEnv: Record<string, string>): Promise<number> {
+  let extraEnv = firstEnv;
+  for (;;) {
+    const early = await boundary(job);
+    if (early !== null) return early;
+    const o = await runIteration(job, extraEnv);
+    extraEnv = {};
+    // A run cut short on request is neither a success nor a failure: the boundary says what is next.
+    if (o.cause === 'stopped' || o.cause === 'budget') {
+      job.event('exited', { iteration: job.iteration, code: o.code, signal: o.signal, cause: o.cause });
+      if (o.cause === 'budget') {
+        const trip = checkBudgets(usage(job, job.memory), job.cfg);
+        if (trip) return finishHalted(job, trip, EXIT.HALT_BUDGET);
+      }
+      continue;
+    }
+    const cls = classify(o, job.cfg);
+    let m = record(job, o, cls);
+    if (cls === null) job.iterationsThisRun++;
+    const now = job.env.clock.now();
+    const d: Decision = decideAfterRun(m, { cls, outcome: o, iterationsThisRun: job.iterationsThisRun, usage: usage(job, m), now, random: job.env.random }, job.cfg, SIGNALS);
+    if (d.kind === 'continue' && d.restart) m = countRestart(m);
+    await job.save(m);
+    job.event('exited', { iteration: job.iteration, code: o.code, signal: o.signal, durationMs: o.durationMs, class: cls, consecutiveFailures: m.consecutiveFailures });
+    const verdict = cls === null ? 'success' : `failure ${cls} (${m.consecutiveFailures} in a row, ${m.failures} in all)`;
+    (cls === null ? job.log.info : job.log.warn)(`child ${describe(o)}: ${verdict}`);
+    job.iteration++;
+    if (d.kind === 'halt') return finishHalted(job, d.trip, d.exitCode);
+    if (d.kind === 'finish') {
+      const msg = cls === null ? 'the run succeeded' : `the run failed (${cls})`;
+      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed');
+    }
+    await pauseBetween(job, d.delayMs, cls === null ? 'waiting' : 'backoff');
+  }
+}
+
+/** Backoff or interval: cut short by stop; a pause inside it holds the clock until resumed. */
+async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backoff'): Promise<void> {
+  if (delayMs <= 0) return;
+  const until = Date.now() + delayMs;
+  job.nextStartAt = new Date(until).toISOString();
+  if (phase === 'backoff') {
+    job.event('backoff', { delayMs, until: job.nextStartAt });
+    job.log.info(`restarting in ${formatDuration(delayMs)}`);
+  }
+  job.enter(phase);
+  while (Date.now() < until) {
+    if (job.controls.stop || firstMarker(stopFiles(job))) return;
+    if (firstMarker([filePath(job.cfg.stateDir, 'pause')])) return; // the boundary waits while paused
+    await sleep(until - Date.now(), job.controls.signal);
+  }
+}
