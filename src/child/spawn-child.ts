@@ -36,7 +36,9 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   }
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => {
-      tail.push(Buffer.from(`safehalt: cannot start ${spec.command}: ${e.code ?? e.message}\n`));
+      const msg = Buffer.from(`safehalt: cannot start ${spec.command}: ${e.code ?? e.message}\n`);
+      tail.push(msg);
+      spec.onStderr?.(msg);
       resolve({ code: e.code === 'ENOENT' ? 127 : 126, signal: null });
     });
     child.once('exit', (code, signal) => resolve({ code, signal }));

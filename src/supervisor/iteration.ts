@@ -48,7 +48,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.childStartedAt = new Date(started).toISOString();
   job.nextStartAt = null;
   job.enter('running');
-  job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);
+  if (child.pid > 0) job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);
   job.event('started', { pid: child.pid, iteration: job.iteration });
 
   const term = new Terminator(child, cfg.killTimeoutMs);
