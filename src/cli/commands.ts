@@ -5,5 +5,6 @@ import { statusCommand } from './status-command.ts';
 import { stopCommand } from './stop-command.ts';
 import { pauseCommand, resumeCommand } from './pause-resume-command.ts';
 import { heartbeatCommand } from './heartbeat-command.ts';
+import { itemCommand } from './item-command.ts';
 
-export const COMMANDS: Command[] = [runCommand, statusCommand, stopCommand, pauseCommand, resumeCommand, heartbeatCommand];
+export const COMMANDS: Command[] = [runCommand, statusCommand, stopCommand, pauseCommand, resumeCommand, heartbeatCommand, itemCommand];
