@@ -53,6 +53,8 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
     const job = new Job(cfg, env, memory);
     const first = await preflight(job);
     if (typeof first === 'number') return first;
+    // Written at once: proves the memory can be recorded before any child is started.
+    await job.save(job.memory);
     plugins.push(
       attachSignalHandlers(job, (sig) => job.childPid && signalGroup(job.childPid, sig)),
       attachHeartbeatFile(job),
