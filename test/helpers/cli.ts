@@ -72,11 +72,11 @@ export function readEvents(dir: string): any[] {
 }
 
 /** Wait until `check` returns truthy, or fail after `ms`. Only for tests: polls. */
-export async function waitFor<T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<T> {
+export async function waitFor<T>(check: () => T | Promise<T>, ms = 10_000, what = 'condition'): Promise<NonNullable<T>> {
   const deadline = Date.now() + ms;
   for (;;) {
     const v = await check();
-    if (v) return v;
+    if (v) return v as NonNullable<T>;
     if (Date.now() > deadline) throw new Error(`timed out after ${ms}ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 25));
   }
