@@ -1,7 +1,7 @@
 // inflight.json: written (durably) before each run starts and removed after it ends. Left behind, it
 // tells the next wrapper that a run was cut off, which iteration, and which child may still live.
 import { unlinkSync } from 'node:fs';
-import { writeJson } from './atomic-write.ts';
+import { writeFailed, writeJson } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readTrustedJson, untrusted } from './read-trusted.ts';
 import { count, nullable, num, oneOf, shape, str } from './validate.ts';
@@ -41,6 +41,6 @@ export function clearInflight(stateDir: string): void {
   try {
     unlinkSync(filePath(stateDir, 'inflight'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(filePath(stateDir, 'inflight'), e);
   }
 }
