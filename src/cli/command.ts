@@ -5,6 +5,8 @@ export interface Command {
   command: string | string[];
   describe: string;
   builder: (y: Argv) => Argv;
+  /** Two or three real uses, [command line, what it does]: the end of --help, and the man page. */
+  examples?: ReadonlyArray<readonly [string, string]>;
   /** Runs the command; returns the exit code (never calls process.exit). */
   run: (argv: Record<string, unknown>) => Promise<number>;
 }

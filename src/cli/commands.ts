@@ -6,5 +6,7 @@ import { stopCommand } from './stop-command.ts';
 import { pauseCommand, resumeCommand } from './pause-resume-command.ts';
 import { heartbeatCommand } from './heartbeat-command.ts';
 import { itemCommand } from './item-command.ts';
+import { unitCommand } from './unit-command.ts';
+import { completionCommand } from './completion-command.ts';
 
-export const COMMANDS: Command[] = [runCommand, statusCommand, stopCommand, pauseCommand, resumeCommand, heartbeatCommand, itemCommand];
+export const COMMANDS: Command[] = [runCommand, statusCommand, stopCommand, pauseCommand, resumeCommand, heartbeatCommand, itemCommand, unitCommand, completionCommand];

@@ -37,8 +37,12 @@ export const heartbeatCommand: Command = {
       .option('step', { type: 'string', describe: 'what the child is doing now' })
       .option('begin', { type: 'string', describe: 'an external action starts (API call, email, write)' })
       .option('end', { type: 'boolean', describe: 'the action begun with --begin is done' })
-      .conflicts('begin', 'end')
-      .example('safehalt heartbeat --progress "$cursor" --cost 0.02 --step "page 3"', 'inside the job, once per unit of work'),
+      .conflicts('begin', 'end'),
+  examples: [
+    ['safehalt heartbeat --progress "$cursor" --cost 0.02 --step "page 3"', 'inside the job, once per unit of work'],
+    ['safehalt heartbeat --begin send-invoices && ./send-invoices && safehalt heartbeat --end', 'an external action in flight: a crash inside it is reported to the next run'],
+    ['safehalt run --stall-timeout 2m --name crawler -- ./crawl.sh', 'the job that calls heartbeat: no beat for 2m is a failure (class stalled)'],
+  ],
   run: async (a) => {
     const { dir } = resolveStateDir({ stateDir: a['state-dir'] as string | undefined, name: a.name as string | undefined });
     prepareStateDir(dir, { create: false });

@@ -44,13 +44,12 @@ export const itemCommand: Command = {
       .positional('id', { type: 'string', describe: 'the item: any string of 1 to 1024 bytes without control characters' })
       .options(withEnv(LOCATE_OPTIONS))
       .options(ITEM_OPTIONS)
-      .example('safehalt item check "$id" --content-hash "$(describe "$id" | sha256sum)" || continue', 'exit 0: go; 86: skip this item')
-      .example('safehalt item fail "$id" --class "$?"', 'record a failure')
-      .example('safehalt item ok "$id"', 'a success forgets its failures')
-      .example('list-items | safehalt item filter | xargs -n1 -P8 ./process-one', 'one process for a whole batch')
-      .example('list-items | safehalt item prune', 'forget items the source no longer lists')
-      .example('safehalt item reset "$id"', 'after fixing a stuck item')
       .epilogue('Exit codes: 0 done (check: go), 86 check: skip (circuit open), 64 bad input, 78 an item record cannot be trusted.'),
+  examples: [
+    ['safehalt item check "$id" --content-hash "$(describe "$id" | sha256sum)" || continue', 'in a loop: exit 0 go, 86 skip this item'],
+    ['safehalt item fail "$id" --class "$?"', 'record a failure (safehalt item ok "$id" forgets them)'],
+    ['list-items | safehalt item filter | xargs -n1 -P8 ./process-one', 'cron: one process for a whole batch'],
+  ],
   run: (argv) => runItemAction(itemArgs(argv), stdio),
 };
 

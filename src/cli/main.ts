@@ -1,10 +1,15 @@
 // The command line: parse, dispatch to one command, return its exit code. The only process.exit is in
 // bin/safehalt's entry (src/entry.ts).
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { EXIT, UserError } from '../exit-codes.ts';
 import type { Command } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { VERSION } from '../version.ts';
+import { explainUnknown } from './suggest.ts';
+import { commandIn, commandName, GLOBAL_OPTIONS, optionNames } from './option-names.ts';
+import { COMPLETION_KEY_COMMAND } from './completion-command.ts';
+import { exitCodeEpilogue, formatExamples } from './help-text.ts';
+import { runCommand } from './run-command.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number | undefined;
@@ -16,15 +21,20 @@ export async function main(argv: string[]): Promise<number> {
     .version(VERSION)
     .strict()
     .recommendCommands()
-    .demandCommand(1, 'give a command: run, status, stop, pause, resume, heartbeat or item')
+    .demandCommand(1, `give a command: ${COMMANDS.map((c) => commandName(c)).join(', ')}`)
+    // Answers the completion scripts' `--get-yargs-completions` queries; the scripts themselves
+    // come from `safehalt completion bash|zsh` (completion-command.ts). Hidden.
+    .completion(COMPLETION_KEY_COMMAND, false)
     .exitProcess(false)
     .wrap(Math.min(110, process.stdout.columns || 100))
+    .epilogue(`${formatExamples(runCommand.examples ?? [])}\n\n${exitCodeEpilogue()}`)
     .fail((msg, err) => {
       if (err && !(err instanceof UserError)) throw err;
-      failure = err ? err.message : msg;
+      failure = err ? err.message : explainUnknown(msg, argv, knownOptions(argv), COMMANDS.map(commandName));
     });
   for (const c of COMMANDS as Command[]) {
-    parser.command(c.command, c.describe, c.builder, async (a) => {
+    const builder = (y: Argv) => (c.examples ? c.builder(y).epilogue(formatExamples(c.examples)) : c.builder(y));
+    parser.command(c.command, c.describe, builder, async (a) => {
       // yargs calls the handler even after .fail() when it does not exit the process.
       if (failure === undefined) code = await c.run(a as Record<string, unknown>);
     });
@@ -39,8 +49,16 @@ export async function main(argv: string[]): Promise<number> {
     throw e;
   }
   if (failure !== undefined) {
-    process.stderr.write(`safehalt: ${failure}\nRun 'safehalt --help' for usage.\n`);
+    const c = commandIn(argv, COMMANDS);
+    const help = c ? `safehalt ${commandName(c)} --help` : 'safehalt --help';
+    process.stderr.write(`${failure.split('\n').map((l) => `safehalt: ${l}`).join('\n')}\nRun '${help}' for usage.\n`);
     return EXIT.USAGE;
   }
   return code ?? EXIT.OK;
+}
+
+/** The flags known where parsing failed: the command's own and the global ones. */
+function knownOptions(argv: readonly string[]): string[] {
+  const c = commandIn(argv, COMMANDS);
+  return [...(c ? optionNames(c) : []), ...GLOBAL_OPTIONS];
 }

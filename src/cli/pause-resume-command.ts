@@ -16,6 +16,10 @@ export const pauseCommand: Command = {
   command: 'pause',
   describe: 'finish the current iteration, then start no new one until resume',
   builder: (y) => y.options(withEnv(LOCATE_OPTIONS)).option('reason', { type: 'string', describe: 'why, recorded with who and when' }),
+  examples: [
+    ['safehalt pause --name poller --reason "upstream maintenance"', 'a loop: finish this iteration, then start no new one'],
+    ['safehalt pause --name nightly', 'cron: once-mode runs exit 85 and do nothing until resume'],
+  ],
   run: async (a) => {
     const { dir } = locateForWrite(a);
     writeJsonSync(filePath(dir, 'pause'), markerBody({ reason: (a.reason as string) ?? null }));
@@ -42,8 +46,12 @@ export const resumeCommand: Command = {
   builder: (y) =>
     y
       .options(withEnv(LOCATE_OPTIONS))
-      .option('reason', { type: 'string', describe: 'what was fixed; required to clear a halt, recorded with who and when' })
-      .example('safehalt resume --name api --reason "db is back (INC-123)"', 'clear a latched halt'),
+      .option('reason', { type: 'string', describe: 'what was fixed; required to clear a halt, recorded with who and when' }),
+  examples: [
+    ['safehalt resume --name api --reason "db is back (INC-123)" && systemctl restart api', 'systemd: clear the halt, start the unit again'],
+    ['safehalt resume --name nightly --reason "token renewed"', 'cron: the next tick runs the job again'],
+    ['safehalt resume --name poller', 'lift a pause or a stop file (no halt: no reason needed)'],
+  ],
   run: async (a) => {
     const { dir, name } = locateForWrite(a);
     const reason = typeof a.reason === 'string' ? a.reason.trim() : '';
@@ -52,13 +60,18 @@ export const resumeCommand: Command = {
     if (memory.latch) {
       if (!reason) throw usageError(`the job is halted (${memory.latch.reason}: ${memory.latch.message}); say what was fixed: safehalt resume --reason "..."`);
       const held = await tryLock(dir, () => undefined);
-      if (!held.ok) throw usageError(`a run of this job (pid ${held.owner?.pid ?? '?'}) holds its lock; stop it first (safehalt stop), then resume`);
-      try {
-        await saveMemory(dir, clearLatch(loadMemory(dir, name), systemClock.now()));
-      } finally {
-        await held.release();
+      if (held.ok) {
+        try {
+          await saveMemory(dir, clearLatch(loadMemory(dir, name), systemClock.now()));
+        } finally {
+          await held.release();
+        }
+        done.push(`cleared the ${memory.latch.reason} halt`);
+      } else {
+        // A wrapper is up in phase `halted` (--probe-after): it clears its own latch on this request.
+        writeJsonSync(filePath(dir, 'resume'), markerBody({ reason }));
+        done.push(`asked the running wrapper (pid ${held.owner?.pid ?? '?'}) to clear the ${memory.latch.reason} halt`);
       }
-      done.push(`cleared the ${memory.latch.reason} halt`);
     }
     const stop = readMarker(filePath(dir, 'stop'));
     const pause = readMarker(filePath(dir, 'pause'));

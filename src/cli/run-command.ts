@@ -11,11 +11,13 @@ export const runCommand: Command = {
   builder: (y) => {
     y = y.usage('safehalt run [options] -- CMD [ARGS...]').options(withEnv(LOCATE_OPTIONS));
     for (const [group, opts] of Object.entries(RUN_GROUPS)) y = y.options(withEnv(opts)).group(Object.keys(opts), group);
-    return y
-      .example('safehalt run --name api -- /usr/local/bin/api-server', 'a service, restarted with backoff (systemd ExecStart=)')
-      .example('safehalt run --mode once --quiet --name nightly -- /usr/local/bin/sync', 'one run per cron tick, with memory and latch')
-      .example('safehalt run --mode loop --interval 30s --name poller -- ./poll.sh', 'a shell loop, done right');
+    return y;
   },
+  examples: [
+    ['ExecStart=/usr/bin/safehalt run --name api -- /usr/local/bin/api-server', 'systemd: a service, restarted with backoff; see `safehalt unit`'],
+    ['*/10 * * * * safehalt run --mode once --quiet --name nightly -- /usr/local/bin/sync', 'cron: one run per tick, with failure memory and latch'],
+    ['safehalt run --mode loop --interval 30s --name poller -- ./poll.sh', 'a shell loop, done right'],
+  ],
   run: async (a) => {
     const stray = (a.cmd as unknown[] | undefined) ?? [];
     if (stray.length > 0)

@@ -12,9 +12,12 @@ export const statusCommand: Command = {
     y
       .options(withEnv(LOCATE_OPTIONS))
       .option('json', { type: 'boolean', default: false, describe: 'machine-readable output' })
-      .option('watch', { type: 'boolean', default: false, describe: 'redraw as the state files change' })
-      .example('safehalt status --name api', 'is it healthy, halted or paused, and why')
-      .example('safehalt status --name api --json | jq .halt', 'for scripts and monitoring'),
+      .option('watch', { type: 'boolean', default: false, describe: 'redraw as the state files change' }),
+  examples: [
+    ['safehalt status --name api', 'systemd: is the service healthy, halted or paused, and why'],
+    ['safehalt status --name nightly --json | jq .halt', 'cron or monitoring: the halt reason as JSON (exit 80-85 when not healthy)'],
+    ['safehalt status --name poller --watch', 'a loop: follow the phase and iteration live'],
+  ],
   run: async (a) => {
     const { dir, name } = resolveStateDir({ stateDir: a['state-dir'] as string, name: a.name as string });
     prepareStateDir(dir, { create: false, readOnly: true });

@@ -12,8 +12,12 @@ export const stopCommand: Command = {
     y
       .options(withEnv(LOCATE_OPTIONS))
       .option('now', { type: 'boolean', default: false, describe: 'also terminate the running child now (USER_KILLED)' })
-      .option('reason', { type: 'string', describe: 'why, recorded with who and when' })
-      .example('safehalt stop --name api --reason "db migration"', 'graceful: finish the iteration, then exit 0'),
+      .option('reason', { type: 'string', describe: 'why, recorded with who and when' }),
+  examples: [
+    ['safehalt stop --name api --now --reason "db migration"', 'systemd: end the child now; the unit exits 0 and is not restarted'],
+    ['safehalt stop --name nightly --reason "vendor outage"', 'cron: later runs exit 0 at once without starting the job, until resume'],
+    ['safehalt stop --name poller', 'a loop: finish the current iteration, then exit 0'],
+  ],
   run: async (a) => {
     const { dir } = locateForWrite(a);
     const file = filePath(dir, 'stop');
