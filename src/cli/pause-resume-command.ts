@@ -57,6 +57,7 @@ export const resumeCommand: Command = {
     const reason = typeof a.reason === 'string' ? a.reason.trim() : '';
     const memory = loadMemory(dir, name);
     const done: string[] = [];
+    let requested = false;
     if (memory.latch) {
       if (!reason) throw usageError(`the job is halted (${memory.latch.reason}: ${memory.latch.message}); say what was fixed: safehalt resume --reason "..."`);
       const held = await tryLock(dir, () => undefined);
@@ -70,6 +71,7 @@ export const resumeCommand: Command = {
       } else {
         // A wrapper is up in phase `halted` (--probe-after): it clears its own latch on this request.
         writeJsonSync(filePath(dir, 'resume'), markerBody({ reason }));
+        requested = true;
         done.push(`asked the running wrapper (pid ${held.owner?.pid ?? '?'}) to clear the ${memory.latch.reason} halt`);
       }
     }
@@ -77,7 +79,7 @@ export const resumeCommand: Command = {
     const pause = readMarker(filePath(dir, 'pause'));
     if (remove(filePath(dir, 'stop'))) done.push('removed the stop file');
     if (remove(filePath(dir, 'pause'))) done.push('removed the pause');
-    appendEvent(dir, 'resumed', {
+    appendEvent(dir, requested ? 'resume-requested' : 'resumed', {
       by: whoAmI(),
       reason: reason || null,
       clearedHalt: memory.latch?.reason ?? null,

@@ -13,10 +13,11 @@ export function recheckMarkers(job: Job): void {
   if (stop && (!job.controls.stop || (stop.now && !job.controls.stop.now)))
     job.controls.requestStop({ kind: stop.now ? 'USER_KILLED' : 'STOP_FILE', now: stop.now, marker: stop });
   job.controls.setPause(readMarker(filePath(job.cfg.stateDir, 'pause')));
+  if (readMarker(filePath(job.cfg.stateDir, 'resume'))) job.controls.wake();
 }
 
 export function attachMarkerWatcher(job: Job): Plugin {
-  const files = [...stopFiles(job), filePath(job.cfg.stateDir, 'pause')];
+  const files = [...stopFiles(job), filePath(job.cfg.stateDir, 'pause'), filePath(job.cfg.stateDir, 'resume')];
   const dirs = [...new Set(files.map((f) => path.dirname(f)))];
   const wanted = new Set(files);
   const watcher = watch(dirs, { depth: 0, ignoreInitial: true, persistent: true, atomic: false });

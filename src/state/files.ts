@@ -9,6 +9,7 @@ export const FILES = {
   events: 'events.jsonl',
   stop: '.stop',
   pause: '.pause',
+  resume: '.resume',
   childHeartbeat: 'child-heartbeat.json',
   childPulse: 'child.heartbeat',
   lock: 'run.lock',

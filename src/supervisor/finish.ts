@@ -2,6 +2,7 @@
 // announces the final phase. Halts also latch the job in state.json first.
 import { buildStopReport, resumeCommand } from '../policy/stop-report.ts';
 import { latch } from '../policy/memory.ts';
+import { withFirstProbe } from '../policy/probe.ts';
 import type { Trip } from '../policy/rules.ts';
 import { STOP_REASONS, type StopReason } from '../policy/stop-reasons.ts';
 import { writeJson } from '../state/atomic-write.ts';
@@ -42,7 +43,7 @@ export async function finishStopped(job: Job, reason: StopReason, exitCode: numb
 /** A safe halt: latch, stop reason, an error line naming the resume command, the --on-halt hook. */
 export async function finishHalted(job: Job, trip: Trip, exitCode: number): Promise<number> {
   const now = job.env.clock.now();
-  await job.save(latch(job.memory, { reason: trip.reason, rule: trip.rule, message: trip.message, exitCode, at: now }));
+  await job.save(latch(job.memory, withFirstProbe({ reason: trip.reason, rule: trip.rule, message: trip.message, exitCode, at: now }, job.cfg)));
   await writeStopReport(job, trip.reason, exitCode, trip.message, trip.rule);
   job.event('halted', { reason: trip.reason, rule: trip.rule, message: trip.message, exitCode });
   job.log.error(`HALTED ${trip.reason}: ${trip.message} [rule ${trip.rule}]. The job will not start again until: ${resumeCommand(job.cfg.stateDir)}`);

@@ -8,6 +8,8 @@ import { Terminator, reapGroup } from '../child/terminate.ts';
 import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
 import type { Job } from './job.ts';
+import { probeSucceeded } from './probe-run.ts';
+import { formatDuration } from '../util/duration.ts';
 
 export type Cause = NonNullable<Outcome['cause']>;
 
@@ -28,6 +30,12 @@ export function childEnv(job: Job, extra: Record<string, string>): NodeJS.Proces
     SAFEHALT_HEARTBEAT_FILE: filePath(job.cfg.stateDir, 'childPulse'),
     ...extra,
   };
+}
+
+/** A service run that stays up for --min-uptime is healthy: the consecutive count resets, and a probe succeeds. */
+async function upForMinUptime(job: Job): Promise<void> {
+  await job.save(markHealthy(job.memory));
+  await probeSucceeded(job, `the child stayed up for ${formatDuration(job.cfg.minUptimeMs)}`);
 }
 
 export async function runIteration(job: Job, extraEnv: Record<string, string>): Promise<Outcome> {
@@ -70,8 +78,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   const timers: NodeJS.Timeout[] = [];
   if (cfg.timeoutMs > 0) timers.push(setTimeout(() => end('timeout'), cfg.timeoutMs));
   if (cfg.maxRuntimeMs > 0) timers.push(setTimeout(() => end('budget'), Math.max(0, cfg.maxRuntimeMs - (started - job.startedWall))));
-  if (cfg.mode === 'service' && cfg.minUptimeMs > 0 && job.memory.consecutiveFailures > 0)
-    timers.push(setTimeout(() => void job.save(markHealthy(job.memory)).catch((e) => job.log.error(`cannot save state: ${e.message}`)), cfg.minUptimeMs));
+  if (cfg.mode === 'service' && (job.memory.consecutiveFailures > 0 || job.probing))
+    timers.push(setTimeout(() => void upForMinUptime(job).catch((e) => job.log.error(`cannot save state: ${e.message}`)), cfg.minUptimeMs));
 
   const exit = await child.exited;
   const durationMs = Date.now() - started;

@@ -24,6 +24,8 @@ export class Job {
   childStartedAt: string | null = null;
   nextStartAt: string | null = null;
   detail: string | null = null;
+  /** The current run is a half-open probe (policy/probe.ts). */
+  probing = false;
   /** The --on-halt hook, when configured (integrations/on-halt.ts). */
   onHalt: ((stopReasonFile: string, reason: string) => Promise<void>) | null = null;
   /** Set while a child runs: end it, giving the cause (stall detector, budgets). */

@@ -11,6 +11,10 @@ import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { readInflight } from '../state/inflight.ts';
 import { attachHeartbeatFile } from '../integrations/heartbeat-file.ts';
 import { attachMarkerWatcher } from '../integrations/marker-watcher.ts';
+import { attachMetrics } from '../integrations/metrics.ts';
+import { attachNotify } from '../integrations/notify.ts';
+import { attachOnHalt } from '../integrations/on-halt.ts';
+import { attachStallDetector } from '../integrations/stall-detector.ts';
 import { attachSignalHandlers } from '../signals/signal-handlers.ts';
 import type { Plugin } from './bus.ts';
 import { Job, type Env } from './job.ts';
@@ -59,6 +63,10 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
       attachSignalHandlers(job, (sig) => job.childPid && signalGroup(job.childPid, sig)),
       attachHeartbeatFile(job),
       attachMarkerWatcher(job),
+      attachStallDetector(job),
+      attachMetrics(job),
+      attachNotify(job),
+      attachOnHalt(job),
     );
     env.log.info(`supervising in ${cfg.mode} mode; state in ${cfg.stateDir}`);
     job.event('supervising', { mode: cfg.mode, pid: process.pid, command: [cfg.command, ...cfg.args] });

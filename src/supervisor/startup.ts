@@ -13,12 +13,21 @@ import { finishStopped, writeStopReport } from './finish.ts';
 import type { Job } from './job.ts';
 import { stopFiles } from './supervise.ts';
 import { sleep } from './wait.ts';
+import { canProbe, probeWait } from '../policy/probe.ts';
+import { formatDuration } from '../util/duration.ts';
 
 /** A number: exit now with it. An object: go on, with these variables for the first child. */
 export async function preflight(job: Job): Promise<number | Record<string, string>> {
   const { cfg } = job;
   const l = job.memory.latch;
-  if (l) {
+  // --probe-after: service and loop mode stay up until the probe; once mode probes when it is due.
+  const probing = l !== null && canProbe(l, cfg) && (cfg.mode !== 'once' || probeWait(l, job.env.clock.now(), cfg) === 0);
+  if (probing && cfg.mode === 'once') {
+    job.probing = true;
+    job.event('probe', { reason: l!.reason });
+    job.log.info(`probing: one run to see whether the cause of ${l!.reason} is gone`);
+  }
+  if (l && !probing) {
     const refusals = (l.refusals ?? 0) + 1;
     await job.save({ ...job.memory, latch: { ...l, refusals } });
     await writeStopReport(job, 'HALT_LATCHED', EXIT.LATCHED, `refused to start: ${l.reason} latched since ${new Date(l.at.wall).toISOString()} (${l.message})`, l.rule, null, {
@@ -28,7 +37,7 @@ export async function preflight(job: Job): Promise<number | Record<string, strin
     job.event('refused', { reason: l.reason, refusals });
     // Under --quiet (cron) the refusal is reported once, not at every tick.
     if (!cfg.quiet || refusals === 1)
-      job.log.error(`refusing to start: halt ${l.reason} is latched (${l.message}). Fix the cause, then: ${resumeCommand(cfg.stateDir)}`);
+      job.log.error(`refusing to start: halt ${l.reason} is latched (${l.message}).${probeNote(job)} Fix the cause, then: ${resumeCommand(cfg.stateDir)}`);
     return EXIT.LATCHED;
   }
   const stop = firstMarker(stopFiles(job));
@@ -41,6 +50,12 @@ export async function preflight(job: Job): Promise<number | Record<string, strin
     return EXIT.PAUSED;
   }
   return interrupted(job);
+}
+
+function probeNote(job: Job): string {
+  const l = job.memory.latch!;
+  if (!canProbe(l, job.cfg)) return '';
+  return ` A probe run is due in ${formatDuration(probeWait(l, job.env.clock.now(), job.cfg))}.`;
 }
 
 async function interrupted(job: Job): Promise<number | Record<string, string>> {

@@ -12,6 +12,8 @@ import { firstMarker } from '../state/markers.ts';
 import { filePath } from '../state/files.ts';
 import { EXIT } from '../exit-codes.ts';
 import { finishHalted, finishStopped } from './finish.ts';
+import { holdUntilProbe, probeFailed, probeSucceeded } from './probe-run.ts';
+import { canProbe } from '../policy/probe.ts';
 import { runIteration } from './iteration.ts';
 import type { Job } from './job.ts';
 import { forever, sleep } from './wait.ts';
@@ -35,7 +37,8 @@ async function boundary(job: Job): Promise<number | null> {
       job.controls.requestStop({ kind: marker.now ? 'USER_KILLED' : 'STOP_FILE', now: marker.now, marker });
       continue;
     }
-    const budget = checkBudgets(usage(job, job.memory), job.cfg);
+    // Cost and runtime here; the restart budget is checked when a restart is decided.
+    const budget = checkBudgets({ ...usage(job, job.memory), restarts: 0 }, job.cfg);
     if (budget) return finishHalted(job, budget, EXIT.HALT_BUDGET);
     const pause = firstMarker([filePath(job.cfg.stateDir, 'pause')]);
     job.controls.setPause(pause);
@@ -72,6 +75,11 @@ function describe(o: Outcome): string {
 export async function supervise(job: Job, firstEnv: Record<string, string>): Promise<number> {
   let extraEnv = firstEnv;
   for (;;) {
+    // Halted but probing (--probe-after): hold until the probe is due, or a person resumes.
+    if (job.memory.latch && !job.probing) {
+      const code = await holdUntilProbe(job);
+      if (code !== null) return code;
+    }
     const early = await boundary(job);
     if (early !== null) return early;
     const o = await runIteration(job, extraEnv);
@@ -88,6 +96,18 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
     const cls = classify(o, job.cfg);
     let m = record(job, o, cls);
     if (cls === null) job.iterationsThisRun++;
+    if (job.probing) {
+      job.memory = m;
+      if (cls !== null) {
+        await job.save(m);
+        job.event('exited', { iteration: job.iteration++, code: o.code, signal: o.signal, durationMs: o.durationMs, class: cls, probe: true });
+        const code = await probeFailed(job, cls);
+        if (job.cfg.mode === 'once') return code;
+        continue;
+      }
+      await probeSucceeded(job, `run ${job.iteration} ${describe(o)}`);
+      m = job.memory;
+    }
     const now = job.env.clock.now();
     const d: Decision = decideAfterRun(m, { cls, outcome: o, iterationsThisRun: job.iterationsThisRun, usage: usage(job, m), now, random: job.env.random }, job.cfg, SIGNALS);
     if (d.kind === 'continue' && d.restart) m = countRestart(m);
@@ -96,7 +116,12 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
     const verdict = cls === null ? 'success' : `failure ${cls} (${m.consecutiveFailures} in a row, ${m.failures} in all)`;
     (cls === null ? job.log.info : job.log.warn)(`child ${describe(o)}: ${verdict}`);
     job.iteration++;
-    if (d.kind === 'halt') return finishHalted(job, d.trip, d.exitCode);
+    if (d.kind === 'halt') {
+      const code = await finishHalted(job, d.trip, d.exitCode);
+      // With --probe-after, service and loop mode stay up (phase halted) until the probe.
+      if (job.cfg.mode !== 'once' && job.memory.latch && canProbe(job.memory.latch, job.cfg)) continue;
+      return code;
+    }
     if (d.kind === 'finish') {
       const msg = cls === null ? 'the run succeeded' : `the run failed (${cls})`;
       return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed');
