@@ -6,9 +6,11 @@ import { SKIP_EVENTS_PER_BATCH, recordSkips } from './check.ts';
 import { isOpen, observe } from './decide.ts';
 import { itemKey } from './id.ts';
 import type { Line } from './input.ts';
-import { keysIn } from './layout.ts';
+import path from 'node:path';
+import { isPrivateDir, itemsDir, keysIn, recordFileIn } from './layout.ts';
+import { readRecordFile } from './record-file.ts';
 import type { ItemRecord } from './record.ts';
-import { readRecord, updateRecord } from './store.ts';
+import { updateRecord } from './store.ts';
 import { appendEvent } from '../state/events.ts';
 
 export interface FilterResult {
@@ -21,18 +23,20 @@ export interface FilterResult {
 
 /** `limit` decides (0 = unlimited); `hashes` supplies hashes for lines that carry none. */
 export async function filterItems(stateDir: string, lines: readonly Line[], limit: number, hashes: ReadonlyMap<string, string>): Promise<FilterResult> {
-  const known = new Map<string, Set<string>>();
-  const recorded = (key: string) => {
-    const xy = key.slice(0, 2);
-    let set = known.get(xy);
-    if (!set) known.set(xy, (set = new Set(keysIn(stateDir, xy))));
-    return set.has(key);
+  // Per fan-out directory, listed once: its record keys, and whether it is private (fast reads).
+  const items = itemsDir(stateDir);
+  const known = new Map<string, { keys: Set<string>; priv: boolean }>();
+  const fanout = (xy: string) => {
+    let f = known.get(xy);
+    if (!f) known.set(xy, (f = { keys: new Set(keysIn(stateDir, xy)), priv: isPrivateDir(path.join(items, xy)) }));
+    return f;
   };
   const out: FilterResult = { allowed: [], skipped: [], changed: 0 };
   let jobDefault: number | undefined;
   for (const line of lines) {
     const key = itemKey(line.id);
-    let rec = recorded(key) ? readRecord(stateDir, line.id, key) : undefined;
+    const f = fanout(key.slice(0, 2));
+    let rec = f.keys.has(key) ? readRecordFile(recordFileIn(items, key), line.id, f.priv) : undefined;
     const hash = line.hash ?? hashes.get(line.id) ?? null;
     if (observe(rec, hash, new Date())) {
       jobDefault ??= readItemsDefault(stateDir);

@@ -1,7 +1,7 @@
 // One item's failure memory (the content of its record file) and the check that it can be trusted.
 import { configError } from '../exit-codes.ts';
 import { untrusted } from '../state/read-trusted.ts';
-import { count, nullable, oneOf, shape, str } from '../state/validate.ts';
+import { count, nullable, oneOf, str, type Check } from '../state/validate.ts';
 import { isRecord } from '../util/json.ts';
 import { MAX_CLASS_CHARS, MAX_HASH_DIGITS, MAX_ID_BYTES, MAX_MESSAGE_CHARS } from './id.ts';
 
@@ -24,7 +24,8 @@ export interface ItemRecord {
 }
 
 const time = nullable(str(40));
-const recordShape = shape({
+// Checked field by field in a plain loop: `filter` checks 100,000 records per batch.
+const FIELDS: ReadonlyArray<readonly [string, Check]> = Object.entries({
   schema: oneOf(ITEM_SCHEMA),
   id: str(MAX_ID_BYTES),
   failures: count,
@@ -35,7 +36,15 @@ const recordShape = shape({
   lastClass: nullable(str(MAX_CLASS_CHARS)),
   lastMessage: nullable(str(MAX_MESSAGE_CHARS)),
   updatedAt: str(40),
-});
+} satisfies Record<keyof ItemRecord, Check>);
+
+function recordShape(v: Record<string, unknown>): string | null {
+  for (const [k, check] of FIELDS) {
+    const why = check(v[k]);
+    if (why) return `${k}: ${why}`;
+  }
+  return null;
+}
 
 /** A parsed record file, or exit 78 naming the file. `id` is the ID the file must hold. */
 export function parseRecord(raw: unknown, file: string, id?: string): ItemRecord {

@@ -3,9 +3,10 @@
 import { isOpen } from './decide.ts';
 import { allKeys, recordFile } from './layout.ts';
 import { syncMarkers } from './markers.ts';
-import { readTrustedJson, untrusted } from '../state/read-trusted.ts';
+import { untrusted } from '../state/read-trusted.ts';
+import { readRecordFile } from './record-file.ts';
 import { itemKey } from './id.ts';
-import { parseRecord, type ItemRecord } from './record.ts';
+import type { ItemRecord } from './record.ts';
 
 export interface Entry {
   key: string;
@@ -16,9 +17,8 @@ export interface Entry {
 export function* scanRecords(stateDir: string): Generator<Entry> {
   for (const key of allKeys(stateDir)) {
     const file = recordFile(stateDir, key);
-    const raw = readTrustedJson(file);
-    if (raw === undefined) continue;
-    const record = parseRecord(raw, file);
+    const record = readRecordFile(file);
+    if (record === undefined) continue;
     if (itemKey(record.id) !== key) throw untrusted(file, `it holds item ${JSON.stringify(record.id)}, whose record has another name`);
     yield { key, record };
   }

@@ -3,18 +3,16 @@
 // crash at any instant leaves the record as it was before or after, never torn.
 import { unlinkSync } from 'node:fs';
 import { writeJson } from '../state/atomic-write.ts';
-import { readTrustedJson } from '../state/read-trusted.ts';
 import { itemKey } from './id.ts';
 import { ensureFanout, recordFile } from './layout.ts';
 import { withLock } from './lock.ts';
 import { setMarker } from './markers.ts';
-import { parseRecord, type ItemRecord } from './record.ts';
+import type { ItemRecord } from './record.ts';
+import { readRecordFile } from './record-file.ts';
 
 /** The record of `id`, or undefined when it has none. Exit 78 on a corrupt or foreign file. */
 export function readRecord(stateDir: string, id: string, key = itemKey(id)): ItemRecord | undefined {
-  const file = recordFile(stateDir, key);
-  const raw = readTrustedJson(file);
-  return raw === undefined ? undefined : parseRecord(raw, file, id);
+  return readRecordFile(recordFile(stateDir, key), id);
 }
 
 /** What an update decides: the new record (undefined: delete it), and whether its circuit is open. */

@@ -1,0 +1,267 @@
+// `safehalt item ...` end to end: the real CLI in real processes on real files.
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { cli, cliArgv, readEvents } from '../helpers/cli.ts';
+import { itemKey } from '../../src/items/id.ts';
+import { freshJob, sd, snapshot, tree } from './util.ts';
+
+const item = (dir: string, ...args: string[]) => cli(['item', ...args, ...sd(dir)]);
+const record = (dir: string, id: string) =>
+  JSON.parse(readFileSync(path.join(dir, 'items', itemKey(id).slice(0, 2), `${itemKey(id)}.json`), 'utf8'));
+
+describe('item check / fail / ok', () => {
+  it('exit 0 until --max-retries consecutive failures, then 86 with a hint; ok reopens it', async () => {
+    const { dir } = freshJob();
+    const codes: (number | null)[] = [];
+    for (let i = 0; i < 3; i++) {
+      codes.push((await item(dir, 'check', 'owner/repo#42', '--max-retries', '3')).code);
+      expect((await item(dir, 'fail', 'owner/repo#42', '--class', 'exit:1', '--message', 'boom')).code).toBe(0);
+    }
+    const skip = await item(dir, 'check', 'owner/repo#42', '--max-retries', '3');
+    expect([...codes, skip.code]).toEqual([0, 0, 0, 86]);
+    expect(skip.stderr).toContain('skip item "owner/repo#42": 3 consecutive failures');
+    expect(skip.stderr).toContain('safehalt item reset owner/repo#42');
+    expect((await item(dir, 'check', 'owner/repo#42', '--max-retries', '4')).code).toBe(0);
+    expect((await item(dir, 'check', 'owner/repo#42', '--max-retries', '0')).code).toBe(0);
+    expect(readEvents(dir).filter((e) => e.event === 'item-skipped')).toEqual([
+      expect.objectContaining({ id: 'owner/repo#42', failures: 3, lastClass: 'exit:1', via: 'check' }),
+    ]);
+    expect((await item(dir, 'ok', 'owner/repo#42')).code).toBe(0);
+    expect((await item(dir, 'check', 'owner/repo#42', '--max-retries', '1')).code).toBe(0);
+  });
+
+  it('the default limit is 3, or the one run --max-retries-per-item stored (items-config.json)', async () => {
+    const { dir } = freshJob();
+    for (let i = 0; i < 2; i++) await item(dir, 'fail', 'x');
+    expect((await item(dir, 'check', 'x')).code).toBe(0);
+    const opened = await item(dir, 'fail', 'x');
+    expect(opened.stderr).toContain('failed 3 times in a row');
+    expect((await item(dir, 'check', 'x')).code).toBe(86);
+    writeFileSync(path.join(dir, 'items-config.json'), JSON.stringify({ schema: 1, maxRetries: 5 }), { mode: 0o600 });
+    expect((await item(dir, 'check', 'x')).code).toBe(0);
+  });
+
+  it('a changed content hash resets the count (reset on change); sha256sum output is accepted', async () => {
+    const { dir } = freshJob();
+    const v1 = 'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855  -';
+    for (let i = 0; i < 3; i++) {
+      await item(dir, 'check', 'doc', '--content-hash', v1);
+      await item(dir, 'fail', 'doc');
+    }
+    expect((await item(dir, 'check', 'doc', '--content-hash', v1)).code).toBe(86);
+    expect(record(dir, 'doc')).toMatchObject({ failures: 3, contentHash: v1.slice(0, 64) });
+    expect((await item(dir, 'check', 'doc', '--content-hash', 'abcd')).code).toBe(0);
+    expect(record(dir, 'doc')).toMatchObject({ failures: 0, contentHash: 'abcd', totalFailures: 3 });
+  });
+
+  it('IDs are opaque: numbers stay strings, a leading dash goes after --', async () => {
+    const { dir } = freshJob();
+    expect((await item(dir, 'fail', '007')).code).toBe(0);
+    expect(record(dir, '007').id).toBe('007');
+    expect((await cli(['item', ...sd(dir), 'fail', '--class', 'x', '--', '-42'])).code).toBe(0);
+    expect(record(dir, '-42')).toMatchObject({ id: '-42', lastClass: 'x' });
+  });
+
+  it('finds the job through SAFEHALT_STATE_DIR, as the supervised child does', async () => {
+    const { dir } = freshJob();
+    expect((await cli(['item', 'fail', 'a'], { env: { SAFEHALT_STATE_DIR: dir, SAFEHALT_ITERATION: '4' } })).code).toBe(0);
+    expect(record(dir, 'a').failures).toBe(1);
+  });
+
+  it('a state directory that does not exist is an empty memory: check goes, nothing is created', async () => {
+    const { dir, root } = freshJob(false);
+    expect((await item(dir, 'check', 'a')).code).toBe(0);
+    expect((await item(dir, 'ok', 'a')).code).toBe(0);
+    expect(tree(root)).toEqual([]);
+    expect((await item(dir, 'fail', 'a')).code).toBe(0);
+    expect(existsSync(dir)).toBe(true);
+  });
+});
+
+describe('bad input: one clear line, exit 64, nothing written', () => {
+  it.each([
+    ['an empty ID', ['check', ''], /ID: an item ID cannot be empty/],
+    ['a newline in the ID', ['fail', 'a\nb'], /control characters, got U\+000A/],
+    ['an ID over 1024 bytes', ['fail', 'x'.repeat(1025)], /at most 1024 bytes/],
+    ['a hash that is not hex', ['check', 'a', '--content-hash', 'not-hex'], /--content-hash: .*hex/],
+    ['a bad --max-retries', ['check', 'a', '--max-retries', '-1'], /--max-retries: expected a whole number/],
+    ['an option of another action', ['check', 'a', '--class', 'x'], /--class is not an option of item check/],
+    ['no ID', ['fail'], /give the item's ID/],
+    ['two IDs', ['ok', '--', 'a', 'b'], /takes one ID/],
+    ['reset with neither ID nor --all', ['reset'], /give an ID or --all/],
+    ['a control character in --class', ['fail', 'a', '--class', 'x\ty'], /--class: expected/],
+    ['an unknown action', ['frobnicate', 'a'], /Invalid values/],
+  ])('%s', async (_, args, why) => {
+    const { dir } = freshJob();
+    await item(dir, 'fail', 'existing');
+    const before = snapshot(dir);
+    const r = await cli(['item', ...sd(dir), ...args]);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(why);
+    expect(r.stderr.trim().split('\n')[0]).toMatch(/^safehalt: /);
+    expect(snapshot(dir)).toEqual(before);
+  });
+
+  it('a bad line on stdin stops filter before anything is read or written', async () => {
+    const { dir } = freshJob(false);
+    const r = await cli(['item', 'filter', ...sd(dir)], { input: 'a\nb\u0000c\n' });
+    expect(r).toMatchObject({ code: 64, stdout: '' });
+    expect(r.stderr).toContain('stdin line 2');
+    expect(existsSync(dir)).toBe(false);
+  });
+});
+
+describe('IDs that look like paths stay inside the store', () => {
+  it('../../etc/passwd, absolute paths, URLs and dots are stored by hash under items/', async () => {
+    const { dir, root } = freshJob();
+    const ids = ['../../etc/passwd', '/etc/passwd', 'https://example.com/a/../b?c#d', '..', '.', 'a/../../../x', '~root/.ssh'];
+    for (const id of ids) expect(await item(dir, 'fail', id, '--class', 'p')).toMatchObject({ code: 0 });
+    expect(tree(root).filter((f) => !f.startsWith('job'))).toEqual([]);
+    for (const f of tree(dir)) expect(f).toMatch(/^(events\.jsonl|items(\/(open(\/[0-9a-f]{64})?|[0-9a-f]{2}(\/[0-9a-f]{64}\.json)?))?)$/);
+    const listed = JSON.parse((await item(dir, 'list', '--json')).stdout).map((r: { id: string }) => r.id);
+    expect(listed.sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('item list', () => {
+  it('a table and JSON with id, failures, last failure time and class, hash, open or not', async () => {
+    const { dir } = freshJob();
+    for (let i = 0; i < 3; i++) await item(dir, 'fail', 'broken one', '--class', 'timeout');
+    await item(dir, 'check', 'flaky', '--content-hash', 'ab');
+    await item(dir, 'fail', 'flaky', '--class', 'exit:2', '--content-hash', 'ABCDEF0123456789', '--message', 'connection reset');
+    const table = await item(dir, 'list');
+    expect(table.code).toBe(0);
+    const lines = table.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^CIRCUIT\s+FAILS\s+LAST FAILURE\s+CLASS\s+HASH\s+ID$/);
+    expect(lines[1]).toMatch(/^open\s+3\s+\d{4}-\d\d-\d\dT[\d:.]+Z\s+timeout\s+-\s+broken one$/);
+    expect(lines[2]).toMatch(/^closed\s+1\s+\S+\s+exit:2\s+abcdef012345\s+flaky$/);
+    const json = JSON.parse((await item(dir, 'list', '--json')).stdout);
+    expect(json).toEqual([
+      expect.objectContaining({ id: 'broken one', failures: 3, open: true, lastClass: 'timeout', contentHash: null }),
+      expect.objectContaining({ id: 'flaky', failures: 1, open: false, lastClass: 'exit:2', contentHash: 'abcdef0123456789', lastMessage: 'connection reset' }),
+    ]);
+    expect(typeof json[0].lastFailureAt).toBe('string');
+    expect(JSON.parse((await item(dir, 'list', '--broken', '--json')).stdout).map((r: { id: string }) => r.id)).toEqual(['broken one']);
+    expect(JSON.parse((await item(dir, 'list', '--broken', '--json', '--max-retries', '1')).stdout)).toHaveLength(2);
+    expect((await item(dir, 'list', '--broken', '--max-retries', '0')).stdout).toBe('no broken item has failure memory\n');
+  });
+
+  it('an empty store lists nothing; a corrupt record is exit 78 naming the file', async () => {
+    const { dir } = freshJob();
+    expect((await item(dir, 'list', '--json')).stdout).toBe('[]\n');
+    await item(dir, 'fail', 'a');
+    const file = path.join(dir, 'items', itemKey('a').slice(0, 2), `${itemKey('a')}.json`);
+    writeFileSync(file, '{ torn');
+    for (const args of [['list'], ['check', 'a'], ['fail', 'a']]) {
+      const r = await item(dir, ...args);
+      expect(r.code).toBe(78);
+      expect(r.stderr).toContain(file);
+      expect(r.stderr).toContain('corrupt');
+    }
+    expect(readFileSync(file, 'utf8')).toBe('{ torn');
+  });
+});
+
+describe('item reset', () => {
+  it('reset ID forgets one item (after fixing it), reset --all every item; both are logged', async () => {
+    const { dir } = freshJob();
+    for (const id of ['a', 'b', 'c']) for (let i = 0; i < 3; i++) await item(dir, 'fail', id);
+    expect((await item(dir, 'check', 'a')).code).toBe(86);
+    expect(await item(dir, 'reset', 'a')).toMatchObject({ code: 0, stdout: 'forgot item "a"\n' });
+    expect((await item(dir, 'check', 'a')).code).toBe(0);
+    expect((await item(dir, 'reset', 'a')).stdout).toBe('item "a" had no failure memory\n');
+    expect(await item(dir, 'reset', '--all')).toMatchObject({ code: 0, stdout: 'forgot 2 items\n' });
+    expect((await item(dir, 'check', 'b')).code).toBe(0);
+    expect(JSON.parse((await item(dir, 'list', '--json')).stdout)).toEqual([]);
+    expect(readEvents(dir).filter((e) => e.event === 'item-reset')).toEqual([
+      expect.objectContaining({ id: 'a' }),
+      expect.objectContaining({ all: true, removed: 2 }),
+    ]);
+  });
+});
+
+describe('item filter', () => {
+  it('prints the allowed lines as given, in order; resets changed items; counts skips', async () => {
+    const { dir } = freshJob();
+    for (let i = 0; i < 3; i++) {
+      await item(dir, 'fail', 'stuck', '--content-hash', 'aa');
+      await item(dir, 'fail', 'edited', '--content-hash', 'aa');
+    }
+    await item(dir, 'fail', 'once');
+    const input = 'new\nstuck\taa\nonce\nedited\tbb\n\nstuck\n';
+    const r = await cli(['item', 'filter', ...sd(dir)], { input });
+    expect(r).toMatchObject({ code: 0, stdout: 'new\nonce\nedited\tbb\n' });
+    expect(record(dir, 'edited')).toMatchObject({ failures: 0, contentHash: 'bb' });
+    const skipped = readEvents(dir).filter((e) => e.event === 'item-skipped');
+    expect(skipped).toHaveLength(2);
+    expect(skipped.every((e) => e.via === 'filter' && e.id === 'stuck')).toBe(true);
+    expect(JSON.parse(readFileSync(path.join(dir, 'items', 'skipped.json'), 'utf8')).skipped).toBe(2);
+    expect((await cli(['item', 'filter', '--max-retries', '0', ...sd(dir)], { input })).stdout).toBe('new\nstuck\taa\nonce\nedited\tbb\nstuck\n');
+  });
+
+  it('--content-hashes FILE supplies hashes for bare IDs', async () => {
+    const { dir, root } = freshJob();
+    for (let i = 0; i < 3; i++) await item(dir, 'fail', 'x', '--content-hash', 'aa');
+    const hashes = path.join(root, 'hashes.tsv');
+    writeFileSync(hashes, 'x\taa\n');
+    expect((await cli(['item', 'filter', '--content-hashes', hashes, ...sd(dir)], { input: 'x\n' })).stdout).toBe('');
+    writeFileSync(hashes, 'x\tbb\n');
+    expect((await cli(['item', 'filter', '--content-hashes', hashes, ...sd(dir)], { input: 'x\n' })).stdout).toBe('x\n');
+  });
+
+  it('agrees with check on every item (property over a random store)', async () => {
+    const { dir } = freshJob();
+    const ids = Array.from({ length: 12 }, (_, i) => `item-${i}`);
+    const fails = ids.map((_, i) => (i * 7) % 5);
+    for (const [i, id] of ids.entries()) for (let k = 0; k < fails[i]; k++) await item(dir, 'fail', id);
+    const allowed = (await cli(['item', 'filter', ...sd(dir)], { input: ids.join('\n') })).stdout.split('\n').filter(Boolean);
+    expect(allowed).toEqual(ids.filter((_, i) => fails[i] < 3));
+  });
+});
+
+describe('item prune', () => {
+  it('keeps the items listed on stdin, drops the rest; refuses an empty list', async () => {
+    const { dir } = freshJob();
+    for (const id of ['a', 'b', 'c', 'd']) for (let i = 0; i < 3; i++) await item(dir, 'fail', id);
+    const r = await cli(['item', 'prune', ...sd(dir)], { input: 'b\nd\tabcd\nnever-failed\n' });
+    expect(r).toMatchObject({ code: 0, stdout: 'kept 2, dropped 2 items no longer listed\n' });
+    expect(JSON.parse((await item(dir, 'list', '--json')).stdout).map((x: { id: string }) => x.id)).toEqual(['b', 'd']);
+    const empty = await cli(['item', 'prune', ...sd(dir)], { input: '\n' });
+    expect(empty.code).toBe(64);
+    expect(empty.stderr).toContain('item reset --all');
+    expect(JSON.parse((await item(dir, 'list', '--json')).stdout)).toHaveLength(2);
+    expect(readdirOpen(dir)).toHaveLength(2);
+  });
+});
+
+describe("the spec's shell loop", () => {
+  it('processes good items every time and stops retrying the stuck one after 3 failures', () => {
+    const { dir, root } = freshJob();
+    const [cmd, pre] = cliArgv([]);
+    const sh = `
+      safehalt() { "$SH_CMD" $SH_PRE "$@"; }
+      process() { [ "$1" != "owner/repo#13" ]; }
+      for round in 1 2 3 4 5; do
+        for id in owner/repo#12 owner/repo#13 owner/repo#14; do
+          safehalt item check "$id" --content-hash "$(echo "$id v1" | sha256sum)" --max-retries 3 2>/dev/null || continue
+          echo "$round $id" >> "$ROOT/processed"
+          if process "$id"; then safehalt item ok "$id"; else safehalt item fail "$id" --class "$?" 2>/dev/null; fi
+        done
+      done`;
+    const r = spawnSync('bash', ['-c', sh], {
+      env: { PATH: process.env.PATH, SH_CMD: cmd, SH_PRE: pre.join(' '), ROOT: root, SAFEHALT_STATE_DIR: dir },
+      encoding: 'utf8',
+    });
+    expect(r.status).toBe(0);
+    const processed = readFileSync(path.join(root, 'processed'), 'utf8').trim().split('\n');
+    expect(processed.filter((l) => l.endsWith('#13'))).toEqual(['1 owner/repo#13', '2 owner/repo#13', '3 owner/repo#13']);
+    expect(processed.filter((l) => l.endsWith('#12'))).toHaveLength(5);
+    expect(record(dir, 'owner/repo#13')).toMatchObject({ failures: 3, lastClass: '1' });
+  }, 120_000);
+});
+
+function readdirOpen(dir: string): string[] {
+  return tree(path.join(dir, 'items', 'open'));
+}

@@ -1,0 +1,175 @@
+// The store in process, on real files: records, markers, the skip counter, corrupt files.
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { checkItem } from '../../src/items/check.ts';
+import { failItem, okItem, resetItem } from '../../src/items/mutate.ts';
+import { itemKey } from '../../src/items/id.ts';
+import { markerFile, recordFile } from '../../src/items/layout.ts';
+import { itemsSummary, readItemsDefault, writeItemsDefault } from '../../src/items/index.ts';
+import { listItems } from '../../src/items/list.ts';
+import { UserError } from '../../src/exit-codes.ts';
+import { readEvents } from '../helpers/cli.ts';
+import { freshJob } from './util.ts';
+
+const f = (cls: string | null = 'exit:1', hash: string | null = null) => ({ cls, message: null, hash });
+const failN = async (dir: string, id: string, n: number, hash: string | null = null) => {
+  for (let i = 0; i < n; i++) await failItem(dir, id, f('exit:1', hash), 3);
+};
+const check = (dir: string, id: string, hash: string | null = null, limit = 3) => checkItem(dir, id, hash, limit, () => 3);
+
+async function expect78(p: Promise<unknown> | (() => unknown), file: string) {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).exitCode).toBe(78);
+    expect((e as Error).message).toContain(file);
+    return;
+  }
+  throw new Error('expected exit 78');
+}
+
+describe('records', () => {
+  it('a failure is stored under the SHA-256 of the ID, mode 0600, holding the real ID', async () => {
+    const { dir } = freshJob();
+    await failItem(dir, '../../etc/passwd', f(), 3);
+    const file = recordFile(dir, itemKey('../../etc/passwd'));
+    expect(file).toBe(path.join(dir, 'items', itemKey('../../etc/passwd').slice(0, 2), `${itemKey('../../etc/passwd')}.json`));
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ schema: 1, id: '../../etc/passwd', failures: 1, lastClass: 'exit:1' });
+  });
+
+  it('check: go below the limit, skip at it; ok forgets', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 2);
+    expect((await check(dir, 'a')).go).toBe(true);
+    await failN(dir, 'a', 1);
+    expect((await check(dir, 'a')).go).toBe(false);
+    expect((await check(dir, 'a', null, 0)).go).toBe(true);
+    expect(await okItem(dir, 'a')).toMatchObject({ failures: 3 });
+    expect(existsSync(recordFile(dir, itemKey('a')))).toBe(false);
+    expect((await check(dir, 'a')).go).toBe(true);
+  });
+
+  it('a changed content hash resets the count; the old record is kept with the new hash', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 3, 'aa');
+    expect((await check(dir, 'a', 'aa')).go).toBe(false);
+    const r = await check(dir, 'a', 'bb');
+    expect(r).toMatchObject({ go: true, cleared: 3, record: { failures: 0, contentHash: 'bb' } });
+    expect(readEvents(dir).map((e) => e.event)).toContain('item-changed');
+  });
+
+  it('ok of an item with no memory writes nothing', async () => {
+    const { dir } = freshJob();
+    expect(await okItem(dir, 'never-failed')).toBeUndefined();
+    expect(existsSync(path.join(dir, 'items'))).toBe(false);
+  });
+
+  it('a corrupt record is exit 78 naming the file, and is left as it is', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 1);
+    const file = recordFile(dir, itemKey('a'));
+    writeFileSync(file, '{"schema":1,"id":"a","fail');
+    await expect78(check(dir, 'a'), file);
+    await expect78(failItem(dir, 'a', f(), 3), file);
+    await expect78(okItem(dir, 'a'), file);
+    await expect78(() => listItems(dir, 3, false), file);
+    expect(readFileSync(file, 'utf8')).toBe('{"schema":1,"id":"a","fail');
+  });
+
+  it.each([
+    ['a wrong field', (r: Record<string, unknown>) => ({ ...r, failures: -1 }), /failures/],
+    ['another ID', (r: Record<string, unknown>) => ({ ...r, id: 'b' }), /holds item "b"/],
+    ['a newer schema', (r: Record<string, unknown>) => ({ ...r, schema: 2 }), /schema version 2/],
+  ])('a record with %s cannot be trusted', async (_, change, why) => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 1);
+    const file = recordFile(dir, itemKey('a'));
+    writeFileSync(file, JSON.stringify(change(JSON.parse(readFileSync(file, 'utf8')))));
+    await expect78(check(dir, 'a'), file);
+    await expect(check(dir, 'a')).rejects.toThrow(why);
+  });
+
+  it('a record that is a symbolic link is refused, not followed', async () => {
+    const { dir, root } = freshJob();
+    await failN(dir, 'a', 1);
+    const file = recordFile(dir, itemKey('a'));
+    const elsewhere = path.join(root, 'elsewhere.json');
+    writeFileSync(elsewhere, readFileSync(file));
+    rmSync(file);
+    symlinkSync(elsewhere, file);
+    await expect78(check(dir, 'a'), file);
+    await expect78(failItem(dir, 'a', f(), 3), file);
+  });
+
+  it('reset removes even a corrupt record (a person asked to forget it)', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 1);
+    writeFileSync(recordFile(dir, itemKey('a')), 'garbage');
+    expect(await resetItem(dir, 'a')).toBe(true);
+    expect((await check(dir, 'a')).go).toBe(true);
+    expect(await resetItem(dir, 'a')).toBe(false);
+  });
+});
+
+describe('summary, markers and the job default', () => {
+  it('counts tracked and broken items and skips, from markers and the counter', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'open-1', 3);
+    await failN(dir, 'open-2', 4);
+    await failN(dir, 'closed', 1);
+    expect(existsSync(markerFile(dir, itemKey('open-1')))).toBe(true);
+    expect(existsSync(markerFile(dir, itemKey('closed')))).toBe(false);
+    await check(dir, 'open-1');
+    await check(dir, 'open-1');
+    await check(dir, 'closed');
+    const s = itemsSummary(dir);
+    expect(s).toMatchObject({ tracked: 3, brokenCount: 2, skippedTotal: 2 });
+    expect(s.broken.sort()).toEqual(['open-1', 'open-2']);
+    await okItem(dir, 'open-1');
+    expect(itemsSummary(dir)).toMatchObject({ tracked: 2, brokenCount: 1, broken: ['open-2'], skippedTotal: 2 });
+  });
+
+  it('a missing store reads as empty', () => {
+    const { dir } = freshJob(false);
+    expect(itemsSummary(dir)).toEqual({ tracked: 0, broken: [], brokenCount: 0, skippedTotal: 0 });
+  });
+
+  it('names at most 20 broken items but counts them all', async () => {
+    const { dir } = freshJob();
+    for (let i = 0; i < 25; i++) await failItem(dir, `i${i}`, f(), 1);
+    expect(itemsSummary(dir)).toMatchObject({ brokenCount: 25 });
+    expect(itemsSummary(dir).broken).toHaveLength(20);
+  });
+
+  it('writeItemsDefault sets the default (else 3) and re-derives the markers', async () => {
+    const { dir } = freshJob();
+    expect(readItemsDefault(dir)).toBe(3);
+    await failN(dir, 'two', 2);
+    await failN(dir, 'five', 5);
+    expect(itemsSummary(dir).brokenCount).toBe(1);
+    writeItemsDefault(dir, 2);
+    expect(readItemsDefault(dir)).toBe(2);
+    expect(itemsSummary(dir).brokenCount).toBe(2);
+    writeItemsDefault(dir, 0);
+    expect(itemsSummary(dir).brokenCount).toBe(0);
+    expect(JSON.parse(readFileSync(path.join(dir, 'items-config.json'), 'utf8'))).toEqual({ schema: 1, maxRetries: 0 });
+    expect(() => writeItemsDefault(dir, -1)).toThrow(RangeError);
+  });
+
+  it('a corrupt items-config.json is exit 78 naming it', async () => {
+    const { dir } = freshJob();
+    const file = path.join(dir, 'items-config.json');
+    writeFileSync(file, '{"schema":1,"maxRetries":"x"}');
+    await expect78(() => readItemsDefault(dir), file);
+  });
+
+  it('an items directory that is a link is refused', async () => {
+    const { dir, root } = freshJob();
+    mkdirSync(path.join(root, 'other'), { mode: 0o700 });
+    symlinkSync(path.join(root, 'other'), path.join(dir, 'items'));
+    await expect78(failItem(dir, 'a', f(), 3), path.join(dir, 'items'));
+  });
+});

@@ -1,0 +1,37 @@
+// Shared by the item tests: fresh state directories (removed after the file's tests) and a look at
+// every file under a directory.
+import { afterAll } from 'vitest';
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { tempDir } from '../helpers/cli.ts';
+
+const made: string[] = [];
+afterAll(() => {
+  for (const d of made.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A temp root and its state directory `job` inside (created 0700 when `create`). */
+export function freshJob(create = true): { root: string; dir: string } {
+  const root = tempDir('safehalt-items-');
+  made.push(root);
+  const dir = path.join(root, 'job');
+  if (create) mkdirSync(dir, { mode: 0o700 });
+  return { root, dir };
+}
+
+/** Every path under `dir`, relative to it, sorted. */
+export function tree(dir: string): string[] {
+  return (readdirSync(dir, { recursive: true }) as string[]).sort();
+}
+
+export const sd = (dir: string) => ['--state-dir', dir];
+
+/** Every file under `dir` with its content, to compare before and after a call. */
+export function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of tree(dir)) {
+    const p = path.join(dir, f);
+    out[f] = statSync(p).isDirectory() ? '<dir>' : readFileSync(p, 'utf8');
+  }
+  return out;
+}
