@@ -38,18 +38,21 @@ export function renderUnit(u: UnitSpec): string {
     'After=network-online.target',
     '',
     '[Service]',
-    // safehalt sends READY=1, STATUS=, STOPPING=1 and WATCHDOG=1 from its own (main) process.
+    // READY=1, STATUS=, STOPPING=1 and WATCHDOG=1 are sent by systemd-notify on safehalt's
+    // behalf, a process other than the main one: hence NotifyAccess=all (as in safehalt@.service).
     'Type=notify',
-    'NotifyAccess=main',
+    'NotifyAccess=all',
     ...(u.user ? [`User=${u.user}`] : []),
     ...(u.group ? [`Group=${u.group}`] : []),
     // Options may also come from SAFEHALT_* variables here (see /etc/safehalt/example.env).
     `EnvironmentFile=-/etc/safehalt/${escapeSpecifiers(u.name)}.env`,
     `ExecStart=${exec}`,
-    // A crash of safehalt itself, or exit 78 after the cause is fixed, is retried; a halt is not.
+    // A crash of safehalt itself is retried; a halt is not.
     'Restart=on-failure',
     'RestartSec=5s',
     `RestartPreventExitStatus=${RESTART_PREVENT_EXIT_STATUS.join(' ')}`,
+    // Usage and configuration errors do not mend themselves either.
+    `RestartPreventExitStatus=${EXIT.USAGE} ${EXIT.CONFIG}`,
     `StateDirectory=safehalt/${escapeSpecifiers(u.name)}`,
     'StateDirectoryMode=0700',
     // SIGTERM goes to safehalt alone, which stops the child's process group gracefully; anything

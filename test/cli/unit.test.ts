@@ -46,9 +46,10 @@ describe('safehalt unit', () => {
     expect(r.code).toBe(0);
     const u = r.stdout;
     expect(line(u, 'Type')).toBe('notify');
-    expect(line(u, 'NotifyAccess')).toBe('main');
+    expect(line(u, 'NotifyAccess')).toBe('all');
     expect(line(u, 'Restart')).toBe('on-failure');
-    expect(line(u, 'RestartPreventExitStatus')).toBe([EXIT.HALT_FAILURES, EXIT.HALT_BUDGET, EXIT.HALT_PROGRESS, EXIT.LATCHED, EXIT.BUSY].join(' '));
+    const prevent = u.split('\n').filter((l) => l.startsWith('RestartPreventExitStatus=')).map((l) => l.split('=')[1]);
+    expect(prevent).toEqual([[EXIT.HALT_FAILURES, EXIT.HALT_BUDGET, EXIT.HALT_PROGRESS, EXIT.LATCHED, EXIT.BUSY].join(' '), `${EXIT.USAGE} ${EXIT.CONFIG}`]);
     expect(line(u, 'StateDirectory')).toBe('safehalt/myjob');
     expect(Number(line(u, 'TimeoutStopSec'))).toBeGreaterThan(30);
     expect(line(u, 'ExecStart')).toBe('/usr/bin/safehalt run --name myjob --mode service --kill-timeout 30s -- /usr/local/bin/myjob --once');
