@@ -11,7 +11,7 @@ const line = (label: string, text: string) => `${(label ? label + ':' : '').padE
 function marker(m: Marker): string {
   const by = m.by ? ` by ${m.by}` : '';
   const when = m.at ? ` ${ago(m.at)}` : '';
-  return `${by}${when}: ${m.reason ?? '(no reason given: touched by hand)'}`;
+  return `${by}${when}: ${m.reason ?? '(no reason given: touched by hand)'}`.trimStart();
 }
 
 function byClass(counts: Record<string, number>): string {
@@ -35,11 +35,12 @@ export function renderText(v: StatusView): string {
   if (v.halt) {
     out.push(line('state', `HALTED ${v.halt.reason} since ${v.halt.since} (${ago(v.halt.since)})`));
     out.push(line('', v.halt.message), line('', `rule: ${v.halt.rule}; ${v.halt.explanation}`), line('resume', v.halt.resume));
-  } else out.push(line('state', v.state === 'running' ? `running (wrapper pid ${v.wrapperPid})` : v.state));
+  } else out.push(line('state', v.wrapperPid ? `${v.state} (wrapper pid ${v.wrapperPid})` : v.state));
   if (v.pauseFile) out.push(line('paused', marker(v.pauseFile)));
-  if (v.stopFile) out.push(line('stop file', `${v.stopFile.now ? 'stop --now' : 'present'}${marker(v.stopFile)}`));
-  if (hb && v.state === 'running') {
-    const next = hb.nextStartAt ? `, next start ${ago(String(hb.nextStartAt)).replace(' ago', '')} from ${ago(String(hb.time))}` : '';
+  if (v.stopFile) out.push(line('stop file', `${v.stopFile.now ? 'stop --now' : 'present'} ${marker(v.stopFile)}`.replace(' :', ':')));
+  if (hb && v.wrapperPid) {
+    const wait = hb.nextStartAt ? Date.parse(String(hb.nextStartAt)) - Date.now() : 0;
+    const next = wait > 0 ? `, next start in ${formatDuration(wait)}` : '';
     out.push(line('phase', `${hb.phase} (iteration ${hb.iteration}, child pid ${hb.childPid ?? '-'}, up ${ago(String(hb.startedAt)).replace(' ago', '')}${next})`));
     out.push(line('heartbeat', `${ago(String(hb.time))}`));
   }

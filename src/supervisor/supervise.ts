@@ -46,6 +46,7 @@ async function boundary(job: Job): Promise<number | null> {
     if (job.phase !== 'paused') {
       job.event('paused', { by: pause.by, reason: pause.reason });
       job.log.info(`paused${pause.by ? ` by ${pause.by}` : ''}${pause.reason ? `: ${pause.reason}` : ''}; waiting for safehalt resume`);
+      job.nextStartAt = null;
       job.enter('paused', pause.reason);
     }
     await forever(job.controls.signal);
