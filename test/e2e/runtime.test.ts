@@ -146,7 +146,7 @@ describe('half-open probe', () => {
     const n = path.join(tempDir(), 'n');
     // Three transport failures, then the dependency is back.
     const script = `n=$(cat ${n} 2>/dev/null || echo 0); echo $((n+1)) > ${n}; [ $n -ge 3 ] || { echo ECONNREFUSED >&2; exit 1; }`;
-    const run = start(['run', '--mode', 'loop', ...fast, '--probe-after', '800ms', '--max-iterations', '2', '--state-dir', dir, '--', 'sh', '-c', script]);
+    const run = start(['run', '--mode', 'loop', ...fast, '--probe-after', '2500ms', '--max-iterations', '2', '--state-dir', dir, '--', 'sh', '-c', script]);
     await waitFor(() => phase(dir) === 'halted', 10_000, 'halted');
     expect((await cli(['status', '--state-dir', dir])).code).toBe(80);
     const r = await run.done;
