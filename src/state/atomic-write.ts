@@ -7,6 +7,8 @@ import { configError, UserError } from '../exit-codes.ts';
 export interface WriteOptions {
   /** fsync before rename: on for failure memory, off for heartbeats. */
   durable?: boolean;
+  /** 0600 unless a reader under another user needs it (the metrics file: node_exporter). */
+  mode?: number;
 }
 
 export function refuseSymlink(file: string): void {
@@ -35,7 +37,7 @@ export function writeFailed(file: string, e: unknown): Error {
 export async function writeAtomic(file: string, data: string, opts: WriteOptions = {}): Promise<void> {
   refuseSymlink(file);
   try {
-    await writeFileAtomic(file, data, { mode: 0o600, fsync: opts.durable ?? true });
+    await writeFileAtomic(file, data, { mode: opts.mode ?? 0o600, fsync: opts.durable ?? true });
   } catch (e) {
     throw writeFailed(file, e);
   }
@@ -44,7 +46,7 @@ export async function writeAtomic(file: string, data: string, opts: WriteOptions
 export function writeAtomicSync(file: string, data: string, opts: WriteOptions = {}): void {
   refuseSymlink(file);
   try {
-    writeFileAtomic.sync(file, data, { mode: 0o600, fsync: opts.durable ?? true });
+    writeFileAtomic.sync(file, data, { mode: opts.mode ?? 0o600, fsync: opts.durable ?? true });
   } catch (e) {
     throw writeFailed(file, e);
   }

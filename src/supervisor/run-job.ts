@@ -11,7 +11,9 @@ import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { readInflight } from '../state/inflight.ts';
 import { attachHeartbeatFile } from '../integrations/heartbeat-file.ts';
 import { attachMarkerWatcher } from '../integrations/marker-watcher.ts';
+import { attachMetrics } from '../integrations/metrics.ts';
 import { attachNotify } from '../integrations/notify.ts';
+import { attachOnHalt } from '../integrations/on-halt.ts';
 import { attachStallDetector } from '../integrations/stall-detector.ts';
 import { attachSignalHandlers } from '../signals/signal-handlers.ts';
 import type { Plugin } from './bus.ts';
@@ -62,7 +64,9 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
       attachHeartbeatFile(job),
       attachMarkerWatcher(job),
       attachStallDetector(job),
+      attachMetrics(job),
       attachNotify(job),
+      attachOnHalt(job),
     );
     env.log.info(`supervising in ${cfg.mode} mode; state in ${cfg.stateDir}`);
     job.event('supervising', { mode: cfg.mode, pid: process.pid, command: [cfg.command, ...cfg.args] });

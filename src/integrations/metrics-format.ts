@@ -1,0 +1,54 @@
+// The Prometheus text exposition format (textfile collector) of a job's state, written by hand: a
+// few gauges and counters do not need a client library at every start of the wrapper.
+import os from 'node:os';
+import type { Phase, Snapshot } from '../supervisor/bus.ts';
+
+export const PHASES: readonly Phase[] = ['starting', 'running', 'backoff', 'waiting', 'paused', 'stopping', 'halted', 'stopped'];
+const FINAL: ReadonlySet<Phase> = new Set(['halted', 'stopped']);
+const SIGNALS = os.constants.signals as Record<string, number>;
+
+type Labels = Record<string, string>;
+type Sample = [Labels, number];
+
+/** Label values escaped as the format asks: backslash, double quote, newline. */
+const escape = (v: string) => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+
+function family(name: string, type: 'gauge' | 'counter', help: string, samples: Sample[]): string {
+  const lines = [`# HELP safehalt_${name} ${help}`, `# TYPE safehalt_${name} ${type}`];
+  for (const [labels, value] of samples) {
+    const l = Object.entries(labels).map(([k, v]) => `${k}="${escape(v)}"`).join(',');
+    lines.push(`safehalt_${name}{${l}} ${value}`);
+  }
+  return lines.join('\n');
+}
+
+/** The last run's status as a shell reports it: the exit code, or 128+N for signal N. */
+function lastExitCode(s: Snapshot): number | null {
+  const e = s.memory.lastExit;
+  if (!e) return null;
+  if (e.code !== null) return e.code;
+  return e.signal && SIGNALS[e.signal] ? 128 + SIGNALS[e.signal] : null;
+}
+
+export function renderMetrics(job: string, s: Snapshot): string {
+  const m = s.memory;
+  const j = { job };
+  const one = (v: number | null): Sample[] => (v === null ? [] : [[j, v]]);
+  const seconds = (wall: number | undefined) => (wall === undefined ? null : wall / 1000);
+  const classes = Object.keys(m.classCounts).sort();
+  return [
+    family('up', 'gauge', '1 while the wrapper supervises the job, 0 once it has ended.', one(FINAL.has(s.phase) ? 0 : 1)),
+    family('phase', 'gauge', 'Current phase of the job (one-hot).', PHASES.map((p) => [{ job, phase: p }, p === s.phase ? 1 : 0])),
+    family('iteration', 'gauge', 'Number of the current (or next) run of the child.', one(s.iteration)),
+    family('runs_total', 'counter', 'Runs of the child that ended, successful or not.', one(m.runs)),
+    family('successes_total', 'counter', 'Successful runs of the child.', one(m.successes)),
+    family('restarts_total', 'counter', 'Restarts of the child after it ended.', one(m.restarts)),
+    family('failures_total', 'counter', 'Failed runs of the child, by failure class.', classes.map((c) => [{ job, class: c }, m.classCounts[c]])),
+    family('consecutive_failures', 'gauge', 'Failures in a row since the last success.', one(m.consecutiveFailures)),
+    family('halted', 'gauge', '1 while a safe halt is latched: the job does not start until resumed.', one(m.latch ? 1 : 0)),
+    family('halt_info', 'gauge', 'Reason and rule of the latched halt (only while halted).', m.latch ? [[{ job, reason: m.latch.reason, rule: m.latch.rule }, 1]] : []),
+    family('last_exit_code', 'gauge', 'Exit status of the last run (128+N for signal N).', one(lastExitCode(s))),
+    family('last_exit_timestamp_seconds', 'gauge', 'Wall time the last run ended.', one(seconds(m.lastExit?.at.wall))),
+    family('last_success_timestamp_seconds', 'gauge', 'Wall time the last successful run ended.', one(seconds(m.lastSuccessAt?.wall))),
+  ].join('\n') + '\n';
+}
