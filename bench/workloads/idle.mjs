@@ -1,0 +1,43 @@
+// Workload 2: idle cost. Every contender supervises one `sleep` child, all at once (idle processes
+// do not compete). After a settling time, over the window: the supervisor's CPU, its wake-ups
+// (voluntary context switches of all its threads), and its resident memory at the end.
+import { cpuPreciseMs as cpuMs, now, removeTemp, rssMiB, sleep, tempDir, wakeups } from '../lib/proc.mjs';
+
+const CHILD = ['/bin/sleep', '100000'];
+const SETTLE_MS = 5000;
+
+export async function idleCost({ contenders, windowMs, log }) {
+  const running = [];
+  const rows = {};
+  try {
+    for (const c of contenders) {
+      const dir = tempDir('idle');
+      try {
+        running.push({ c, dir, h: await c.start(CHILD, dir, { crash: false }) });
+      } catch (e) {
+        rows[c.name] = { error: e.message };
+        removeTemp(dir);
+      }
+    }
+    await sleep(SETTLE_MS);
+    const t0 = now();
+    const before = running.map(({ h }) => ({ cpu: cpuMs(h.pid), wake: wakeups(h.pid) }));
+    log(`  idle: ${running.length} supervisors, ${windowMs / 1000} s window`);
+    await sleep(windowMs);
+    const minutes = (now() - t0) / 60_000;
+    running.forEach(({ c, h }, i) => {
+      const cpu = cpuMs(h.pid);
+      const wake = wakeups(h.pid);
+      const rss = rssMiB(h.pid);
+      if (cpu === null || before[i].cpu === null) rows[c.name] = { error: 'exited during the window' };
+      else rows[c.name] = { cpuPerMin: (cpu - before[i].cpu) / minutes, wakePerMin: (wake - before[i].wake) / minutes, rss };
+      log(`  idle ${c.name}: ${JSON.stringify(rows[c.name], (k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`);
+    });
+  } finally {
+    for (const { h, dir } of running) {
+      await h.dispose();
+      removeTemp(dir);
+    }
+  }
+  return rows;
+}

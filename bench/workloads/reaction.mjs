@@ -1,0 +1,88 @@
+// Workload 4: reactions of safehalt. (a) During a long backoff (60 s), a stop request: the `.stop`
+// file touched by hand, `safehalt stop`, SIGTERM; until the wrapper exits. (b) A child that never
+// sends a heartbeat, under --stall-timeout 1s: from the child's start until it is killed, less the
+// timeout. Stall detection may not be built yet: then the row says so.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { SAFEHALT } from '../lib/contenders.mjs';
+import { openProbe } from '../lib/probe.mjs';
+import { killTree, now, removeTemp, runBounded, sleep, start, tempDir, within } from '../lib/proc.mjs';
+import { median } from '../lib/stats.mjs';
+
+const STALL_MS = 1000;
+
+const phase = (stateDir) => {
+  try {
+    return JSON.parse(readFileSync(path.join(stateDir, 'heartbeat.json'), 'utf8')).phase;
+  } catch {
+    return null;
+  }
+};
+
+async function stopDuringBackoff(how) {
+  const dir = tempDir('react');
+  const stateDir = path.join(dir, 'job');
+  const p = start(SAFEHALT, ['run', '--state-dir', stateDir, '--quiet', '--backoff-initial', '60s', '--backoff-max', '60s', '--backoff-jitter', '0', '--', '/bin/false']);
+  try {
+    const deadline = now() + 10_000;
+    while (phase(stateDir) !== 'backoff' && now() < deadline) await sleep(20);
+    if (phase(stateDir) !== 'backoff') return { error: 'never reached backoff' };
+    await sleep(200);
+    const t0 = now();
+    if (how === 'file') writeFileSync(path.join(stateDir, '.stop'), '');
+    else if (how === 'command') void runBounded(SAFEHALT, ['stop', '--state-dir', stateDir], { timeoutMs: 10_000 });
+    else process.kill(p.pid, 'SIGTERM');
+    const exit = await within(p.exited, 5000);
+    return exit === null ? { error: 'still running 5 s later' } : { ms: exit.at - t0 };
+  } finally {
+    killTree(p.pid);
+    removeTemp(dir);
+  }
+}
+
+async function stall() {
+  const dir = tempDir('stall');
+  const probe = openProbe(dir);
+  const stateDir = path.join(dir, 'job');
+  const p = start(SAFEHALT, ['run', '--state-dir', stateDir, '--quiet', '--stall-timeout', `${STALL_MS}ms`, '--backoff-initial', '60s', '--backoff-max', '60s', '--', ...probe.argv('dies')]);
+  try {
+    const up = await within(probe.when('up'), 10_000);
+    if (up === null) return { error: p.child.exitCode !== null ? `exited ${p.child.exitCode}` : 'child did not start' };
+    const gone = await within(probe.when('gone'), STALL_MS + 3000);
+    return gone === null ? { pending: true } : { ms: gone - up - STALL_MS };
+  } finally {
+    probe.close();
+    killTree(p.pid);
+    removeTemp(dir);
+  }
+}
+
+export async function reactions({ reps, log }) {
+  const rows = [];
+  for (const [how, what] of [
+    ['file', '`.stop` touched during a 60 s backoff → wrapper exit'],
+    ['command', '`safehalt stop` during a 60 s backoff → wrapper exit'],
+    ['signal', 'SIGTERM during a 60 s backoff → wrapper exit'],
+  ]) {
+    const ss = [];
+    for (let i = 0; i < reps; i++) ss.push(await stopDuringBackoff(how));
+    const ok = ss.filter((s) => !s.error);
+    rows.push({ key: how, what, ms: median(ok.map((s) => s.ms)), error: ok.length ? null : ss[0].error });
+    log(`  reaction ${how}: ${rows.at(-1).error ?? `${rows.at(-1).ms.toFixed(1)} ms`}`);
+  }
+  const ss = [];
+  for (let i = 0; i < reps; i++) {
+    const s = await stall();
+    ss.push(s);
+    if (s.pending || s.error) break;
+  }
+  const ok = ss.filter((s) => s.ms !== undefined);
+  rows.push({
+    key: 'stall',
+    what: `child heartbeat stall (--stall-timeout ${STALL_MS / 1000}s) → child killed, beyond the timeout`,
+    ms: median(ok.map((s) => s.ms)),
+    error: ok.length ? null : ss[0].pending ? 'pending: --stall-timeout does not end a stalled child yet' : ss[0].error,
+  });
+  log(`  reaction stall: ${rows.at(-1).error ?? `${rows.at(-1).ms.toFixed(1)} ms`}`);
+  return rows;
+}
