@@ -1,5 +1,4 @@
 // `safehalt pause` and `safehalt resume [--reason TEXT]`.
-import { unlinkSync } from 'node:fs';
 import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { usageError, EXIT } from '../exit-codes.ts';
 import { writeJsonSync } from '../state/atomic-write.ts';
@@ -8,6 +7,7 @@ import { markerBody, readMarker, whoAmI } from '../state/markers.ts';
 import { appendEvent } from '../state/events.ts';
 import { loadMemory, saveMemory } from '../state/memory-store.ts';
 import { tryLock } from '../state/run-lock.ts';
+import { removeIfPresent } from '../state/read-trusted.ts';
 import { clearLatch } from '../policy/memory.ts';
 import { systemClock } from '../state/system-clock.ts';
 import { locateForWrite, runningWrapper } from './locate.ts';
@@ -29,16 +29,6 @@ export const pauseCommand: Command = {
     return EXIT.OK;
   },
 };
-
-function remove(file: string): boolean {
-  try {
-    unlinkSync(file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
-}
 
 export const resumeCommand: Command = {
   command: 'resume',
@@ -77,8 +67,8 @@ export const resumeCommand: Command = {
     }
     const stop = readMarker(filePath(dir, 'stop'));
     const pause = readMarker(filePath(dir, 'pause'));
-    if (remove(filePath(dir, 'stop'))) done.push('removed the stop file');
-    if (remove(filePath(dir, 'pause'))) done.push('removed the pause');
+    if (removeIfPresent(filePath(dir, 'stop'))) done.push('removed the stop file');
+    if (removeIfPresent(filePath(dir, 'pause'))) done.push('removed the pause');
     appendEvent(dir, requested ? 'resume-requested' : 'resumed', {
       by: whoAmI(),
       reason: reason || null,

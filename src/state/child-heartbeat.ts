@@ -2,7 +2,7 @@
 // cumulative cost, an external action in flight), and the pulse file it may touch instead.
 import { statSync } from 'node:fs';
 import { filePath } from './files.ts';
-import { readTrustedJson, untrusted } from './read-trusted.ts';
+import { readChecked } from './read-trusted.ts';
 import { nullable, num, oneOf, optional, shape, str, count } from './validate.ts';
 
 export const CHILD_HEARTBEAT_SCHEMA = 1;
@@ -32,14 +32,7 @@ const check = shape({
   _: optional(str()),
 });
 
-export function readChildHeartbeat(stateDir: string): ChildHeartbeat | null {
-  const file = filePath(stateDir, 'childHeartbeat');
-  const v = readTrustedJson(file);
-  if (v === undefined) return null;
-  const why = check(v);
-  if (why) throw untrusted(file, why);
-  return v as ChildHeartbeat;
-}
+export const readChildHeartbeat = (stateDir: string) => readChecked<ChildHeartbeat>(filePath(stateDir, 'childHeartbeat'), check);
 
 /** Milliseconds since the epoch of the child's last sign of life (pulse file or heartbeat command). */
 export function lastPulseMs(stateDir: string): number | null {

@@ -1,9 +1,8 @@
 // inflight.json: written (durably) before each run starts and removed after it ends. Left behind, it
 // tells the next wrapper that a run was cut off, which iteration, and which child may still live.
-import { unlinkSync } from 'node:fs';
 import { writeFailed, writeJson } from './atomic-write.ts';
 import { filePath } from './files.ts';
-import { readTrustedJson, untrusted } from './read-trusted.ts';
+import { readChecked, removeIfPresent } from './read-trusted.ts';
 import { count, nullable, num, oneOf, shape, str } from './validate.ts';
 
 export interface Inflight {
@@ -26,21 +25,14 @@ const check = shape({
   command: str(1 << 16),
 });
 
-export function readInflight(stateDir: string): Inflight | null {
-  const file = filePath(stateDir, 'inflight');
-  const v = readTrustedJson(file);
-  if (v === undefined) return null;
-  const why = check(v);
-  if (why) throw untrusted(file, why);
-  return v as Inflight;
-}
+export const readInflight = (stateDir: string) => readChecked<Inflight>(filePath(stateDir, 'inflight'), check);
 
 export const writeInflight = (stateDir: string, i: Inflight) => writeJson(filePath(stateDir, 'inflight'), i, { durable: true });
 
 export function clearInflight(stateDir: string): void {
   try {
-    unlinkSync(filePath(stateDir, 'inflight'));
+    removeIfPresent(filePath(stateDir, 'inflight'));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw writeFailed(filePath(stateDir, 'inflight'), e);
+    throw writeFailed(filePath(stateDir, 'inflight'), e);
   }
 }

@@ -1,6 +1,6 @@
 // Reading a state file that must be trusted before it is used: a regular file of ours, not a link,
 // that parses. Anything else is exit 78 with the file named; nothing is overwritten.
-import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
 import { configError } from '../exit-codes.ts';
 
 export const MAX_STATE_BYTES = 8 * 1024 * 1024;
@@ -45,3 +45,23 @@ export function readTrustedJson(file: string): unknown {
 }
 
 export const untrusted = (file: string, why: string) => configError(`${file} cannot be trusted: ${why}. ${moveAside(file)}`);
+
+/** A trusted JSON file that must pass `check` (a validator returning a reason or null); undefined when absent. */
+export function readChecked<T>(file: string, check: (v: unknown) => string | null): T | null {
+  const v = readTrustedJson(file);
+  if (v === undefined) return null;
+  const why = check(v);
+  if (why) throw untrusted(file, why);
+  return v as T;
+}
+
+/** Remove a file if it is there; true when it was. */
+export function removeIfPresent(file: string): boolean {
+  try {
+    unlinkSync(file);
+    return true;
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw e;
+  }
+}

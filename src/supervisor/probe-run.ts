@@ -7,7 +7,7 @@ import { afterFailedProbe, canProbe, probePlan, probeWait } from '../policy/prob
 import { formatDuration } from '../util/duration.ts';
 import { filePath } from '../state/files.ts';
 import { readMarker } from '../state/markers.ts';
-import { unlinkSync } from 'node:fs';
+import { removeIfPresent } from '../state/read-trusted.ts';
 import { finishStopped, writeStopReport } from './finish.ts';
 import type { Job } from './job.ts';
 import { sleep } from './wait.ts';
@@ -22,11 +22,7 @@ export async function holdUntilProbe(job: Job): Promise<number | null> {
     const resume = readMarker(filePath(job.cfg.stateDir, 'resume'));
     if (resume) {
       await resumed(job, { by: resume.by, reason: resume.reason, auto: false });
-      try {
-        unlinkSync(resume.path);
-      } catch {
-        /* already gone */
-      }
+      removeIfPresent(resume.path);
       return null;
     }
     if (!canProbe(l, job.cfg)) return l.exitCode;
