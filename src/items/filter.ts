@@ -7,7 +7,7 @@ import { isOpen, observe } from './decide.ts';
 import { itemKey } from './id.ts';
 import type { Line } from './input.ts';
 import path from 'node:path';
-import { isPrivateDir, itemsDir, keysIn, recordFileIn } from './layout.ts';
+import { isPrivateDir, itemsDir, likelyKeysIn, recordFileIn } from './layout.ts';
 import { readRecordFile } from './record-file.ts';
 import type { ItemRecord } from './record.ts';
 import { updateRecord } from './store.ts';
@@ -28,7 +28,7 @@ export async function filterItems(stateDir: string, lines: readonly Line[], limi
   const known = new Map<string, { keys: Set<string>; priv: boolean }>();
   const fanout = (xy: string) => {
     let f = known.get(xy);
-    if (!f) known.set(xy, (f = { keys: new Set(keysIn(stateDir, xy)), priv: isPrivateDir(path.join(items, xy)) }));
+    if (!f) known.set(xy, (f = { keys: likelyKeysIn(stateDir, xy), priv: isPrivateDir(path.join(items, xy)) }));
     return f;
   };
   const out: FilterResult = { allowed: [], skipped: [], changed: 0 };

@@ -75,6 +75,13 @@ export function keysIn(stateDir: string, xy: string): string[] {
   return out;
 }
 
+/** The names in `xy` that may be records (KEY.json), unchecked: only for looking keys up, which are hex. */
+export function likelyKeysIn(stateDir: string, xy: string): Set<string> {
+  const out = new Set<string>();
+  for (const n of names(path.join(itemsDir(stateDir), xy))) if (n.length === 69 && n.endsWith('.json')) out.add(n.slice(0, 64));
+  return out;
+}
+
 /** The fan-out directories that exist, sorted. */
 export function fanouts(stateDir: string): string[] {
   if (!vetDir(itemsDir(stateDir), false)) return [];

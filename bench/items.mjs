@@ -1,0 +1,123 @@
+#!/usr/bin/env node
+// Benchmark of per-item failure memory: the latency of one `item check` / `item fail` process with
+// 0, 10,000 and 100,000 tracked items (it must stay a small constant over the process start), and
+// one `item filter` of 100,000 IDs (it must take seconds at most).
+//
+//   node bench/items.mjs [BINARY] [--runs N]      BINARY: default $SAFEHALT_BIN, else dist/safehalt
+//
+// A BINARY ending in .js/.cjs/.mjs/.ts is run with this node. Stores are seeded by writing record files
+// in the store's format (src/items/record.ts, layout.ts) directly: seeding through 100,000 processes
+// would take minutes. Every temp directory is removed at the end, also on Ctrl-C.
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+const args = process.argv.slice(2);
+const runsAt = args.indexOf('--runs');
+const RUNS = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : Number(process.env.ITEMS_BENCH_RUNS ?? 15);
+const BIN = path.resolve(args[0] ?? process.env.SAFEHALT_BIN ?? 'dist/safehalt');
+if (!existsSync(BIN)) {
+  console.error(`bench/items: no binary at ${BIN}; run npm run build, or give its path`);
+  process.exit(2);
+}
+const [CMD, PRE] = /\.(c|m)?(j|t)s$/.test(BIN) ? [process.execPath, [BIN]] : [BIN, []];
+
+const temps = [];
+const cleanup = () => temps.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
+process.on('exit', cleanup);
+for (const s of ['SIGINT', 'SIGTERM']) process.on(s, () => process.exit(130));
+
+const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('SAFEHALT_')));
+
+function run(argv, input) {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(CMD, [...PRE, ...argv], { env, input, maxBuffer: 1 << 28, encoding: 'utf8' });
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  return { ms, code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+function median(argvFor, { expect, runs, input }) {
+  const times = [];
+  for (let i = 0; i < runs; i++) {
+    const r = run(argvFor(i), input);
+    if (expect !== undefined && r.code !== expect) throw new Error(`${argvFor(i).join(' ')}: exit ${r.code}, expected ${expect}\n${r.stderr}`);
+    times.push(r.ms);
+  }
+  times.sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)];
+}
+
+const key = (id) => createHash('sha256').update(id, 'utf8').digest('hex');
+const itemId = (i) => `owner/repo#${i}`;
+
+/** A state dir with `n` tracked items: every third one has 3 failures (open), the rest 1. */
+function seed(n) {
+  const base = mkdtempSync(path.join(os.tmpdir(), 'safehalt-bench-items-'));
+  temps.push(base);
+  const dir = path.join(base, 'job');
+  mkdirSync(path.join(dir, 'items', 'open'), { recursive: true, mode: 0o700 });
+  const at = new Date().toISOString();
+  for (let i = 0; i < n; i++) {
+    const id = itemId(i);
+    const k = key(id);
+    const failures = i % 3 === 0 ? 3 : 1;
+    mkdirSync(path.join(dir, 'items', k.slice(0, 2)), { recursive: true, mode: 0o700 });
+    const rec = { schema: 1, id, failures, totalFailures: failures, contentHash: 'ab12', firstFailureAt: at, lastFailureAt: at, lastClass: 'exit:1', lastMessage: null, updatedAt: at };
+    writeFileSync(path.join(dir, 'items', k.slice(0, 2), `${k}.json`), JSON.stringify(rec, null, 2) + '\n', { mode: 0o600 });
+    if (failures >= 3) writeFileSync(path.join(dir, 'items', 'open', k), '', { mode: 0o600 });
+  }
+  return dir;
+}
+
+const SIZES = [0, 10_000, 100_000];
+const OPS = [
+  // name, argv of run i, expected exit code, needs tracked items
+  ['check (untracked item)', (i) => ['item', 'check', `untracked-${i}`], 0, false],
+  ['check (tracked item: go)', (i) => ['item', 'check', itemId(3 * i + 1)], 0, true],
+  ['check (open item: skip, 86)', (i) => ['item', 'check', itemId(3 * i)], 86, true],
+  ['fail', (i) => ['item', 'fail', itemId(3 * i + 2), '--class', 'exit:1'], 0, false],
+  ['ok', (i) => ['item', 'ok', itemId(3 * i + 2)], 0, false],
+];
+
+console.error(`bench/items: ${BIN}, median of ${RUNS} runs; seeding stores of ${SIZES.join(', ')} items...`);
+const dirs = Object.fromEntries(SIZES.map((n) => [n, seed(n)]));
+// Round-robin over sizes and operations, so that a noisy moment of the machine spreads over all cells.
+const times = new Map();
+const add = (k, ms) => times.set(k, [...(times.get(k) ?? []), ms]);
+for (let i = 0; i < RUNS; i++) {
+  add('start', run(['--version']).ms);
+  for (const n of SIZES) {
+    for (const [name, argv, expect, needsTracked] of OPS) {
+      if (n === 0 && needsTracked) continue;
+      const r = run([...argv(i), '--state-dir', dirs[n]]);
+      if (r.code !== expect) throw new Error(`${argv(i).join(' ')}: exit ${r.code}, expected ${expect}\n${r.stderr}`);
+      add(`${name}@${n}`, r.ms);
+    }
+  }
+}
+const med = (k) => {
+  const t = [...(times.get(k) ?? [])].sort((a, b) => a - b);
+  return t.length ? t[Math.floor(t.length / 2)] : NaN;
+};
+
+const big = dirs[100_000];
+const tracked = Array.from({ length: 100_000 }, (_, i) => `${itemId(i)}\tab12\n`).join('');
+const fresh = Array.from({ length: 100_000 }, (_, i) => `new-${i}\n`).join('');
+const filterTracked = median(() => ['item', 'filter', '--state-dir', big], { expect: 0, runs: 3, input: tracked });
+const allowed = run(['item', 'filter', '--state-dir', big], tracked).stdout.split('\n').filter(Boolean).length;
+const filterFresh = median(() => ['item', 'filter', '--state-dir', big], { expect: 0, runs: 3, input: fresh });
+
+const fmt = (ms) => (Number.isNaN(ms) ? '-' : ms.toFixed(1)).padStart(9);
+const w = Math.max(...OPS.map(([n]) => n.length), 30);
+console.log(`\nsafehalt item: median ms per process (${RUNS} runs; process start with --version: ${med('start').toFixed(1)} ms)`);
+console.log(`${'tracked items'.padEnd(w)}  ${SIZES.map((n) => n.toLocaleString('en-US').padStart(9)).join('  ')}`);
+for (const [name] of OPS) console.log(`${name.padEnd(w)}  ${SIZES.map((n) => fmt(med(`${name}@${n}`))).join('  ')}`);
+console.log(`\nfilter, 100,000 IDs on stdin, store of 100,000 (median of 3):`);
+console.log(`  all tracked (${allowed} allowed): ${filterTracked.toFixed(0)} ms`);
+console.log(`  none tracked:             ${filterFresh.toFixed(0)} ms`);
+const ratio = med('check (untracked item)@100000') / med('check (untracked item)@0');
+const ratioTracked = med('check (tracked item: go)@100000') / med('check (untracked item)@0');
+console.log(`\nratio check@100k / check@0: ${ratio.toFixed(2)} (untracked item), ${ratioTracked.toFixed(2)} (tracked item); 1.00 = no cost from the store's size`);
+console.log(`filter of 100,000 IDs within 2 s: ${filterTracked <= 2000 && filterFresh <= 2000 ? 'yes' : 'NO'}`);
