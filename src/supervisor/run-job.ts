@@ -11,6 +11,7 @@ import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { readInflight } from '../state/inflight.ts';
 import { attachHeartbeatFile } from '../integrations/heartbeat-file.ts';
 import { attachMarkerWatcher } from '../integrations/marker-watcher.ts';
+import { warnIfPid1 } from '../integrations/pid1.ts';
 import { attachMetrics } from '../integrations/metrics.ts';
 import { attachNotify } from '../integrations/notify.ts';
 import { attachOnHalt } from '../integrations/on-halt.ts';
@@ -42,6 +43,7 @@ async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
 }
 
 export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promise<number> {
+  warnIfPid1(env.log);
   prepareStateDir(cfg.stateDir, { create: true });
   const held = await lock(cfg, env.log);
   if (!held.ok) {
