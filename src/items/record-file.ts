@@ -1,6 +1,7 @@
-// Reading one record file, lean enough for a batch of 100,000: open without following links, fstat,
-// one read, close. Anything unusual (a link, not ours, too big, not JSON) is handed to
-// readTrustedJson, whose exit-78 message names the file and what to do.
+// Reading one record file, lean enough for a batch of 100,000: open without following links, fstat
+// (a regular file of ours; skipped in a private directory), one read, close. Anything unusual (a
+// link, not ours, too big, not JSON) goes to readTrustedText / readTrustedJson, whose exit-78
+// message names the file and what to do.
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { readTrustedJson, readTrustedText, untrusted } from '../state/read-trusted.ts';
 import { parseRecord, type ItemRecord } from './record.ts';
@@ -10,7 +11,7 @@ export const MAX_RECORD_BYTES = 64 * 1024;
 
 const EUID = process.geteuid?.();
 const FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
-let buf = Buffer.allocUnsafe(4096);
+const buf = Buffer.allocUnsafe(MAX_RECORD_BYTES + 1);
 
 /**
  * The record in `file`, or undefined when there is none. `id`: the ID it must hold. `privateDir`: the
@@ -40,11 +41,9 @@ function readText(file: string): string | undefined {
   try {
     const st = fstatSync(fd);
     if (!st.isFile() || (EUID !== undefined && st.uid !== EUID) || st.size > MAX_RECORD_BYTES) return slowPath(file);
-    if (buf.length < st.size + 1) buf = Buffer.allocUnsafe(st.size + 1);
-    let n = 0;
-    for (let r; n < buf.length && (r = readSync(fd, buf, n, buf.length - n, null)) > 0; ) n += r;
-    if (n > st.size) return slowPath(file);
-    return buf.toString('utf8', 0, n);
+    // A short read (which a regular file does not give) fails to parse, and readTrustedJson reads again.
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return n > st.size ? slowPath(file) : buf.toString('utf8', 0, n);
   } finally {
     closeSync(fd);
   }
@@ -59,10 +58,9 @@ function readQuick(file: string): string | undefined {
     return slowPath(file);
   }
   try {
-    if (buf.length <= MAX_RECORD_BYTES) buf = Buffer.allocUnsafe(MAX_RECORD_BYTES + 1);
     // A regular file reads in full at once; anything else (a short read, a FIFO, a directory) fails
     // to parse or throws here, and slowPath says what it is.
-    const n = readSync(fd, buf, 0, buf.length, null);
+    const n = readSync(fd, buf, 0, buf.length, 0);
     return n > MAX_RECORD_BYTES ? slowPath(file) : buf.toString('utf8', 0, n);
   } catch {
     return slowPath(file);

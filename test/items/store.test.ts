@@ -1,6 +1,9 @@
 // The store in process, on real files: records, markers, the skip counter, corrupt files.
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { filterItems } from '../../src/items/filter.ts';
+import { parseLines } from '../../src/items/input.ts';
 import path from 'node:path';
 import { checkItem } from '../../src/items/check.ts';
 import { failItem, okItem, resetItem } from '../../src/items/mutate.ts';
@@ -102,6 +105,30 @@ describe('records', () => {
     symlinkSync(elsewhere, file);
     await expect78(check(dir, 'a'), file);
     await expect78(failItem(dir, 'a', f(), 3), file);
+  });
+
+  it('a directory or a FIFO in place of a record is refused, by check and by filter', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 1);
+    await failN(dir, 'b', 1);
+    const fileA = recordFile(dir, itemKey('a'));
+    rmSync(fileA);
+    mkdirSync(fileA);
+    await expect78(check(dir, 'a'), fileA);
+    await expect78(filterItems(dir, parseLines('a\n', 'stdin'), 3, new Map()), fileA);
+    const fileB = recordFile(dir, itemKey('b'));
+    rmSync(fileB);
+    spawnSync('mkfifo', [fileB]);
+    await expect78(filterItems(dir, parseLines('b\n', 'stdin'), 3, new Map()), fileB);
+  });
+
+  it('filter reads records in a directory others could write in with the full checks too', async () => {
+    const { dir } = freshJob();
+    await failN(dir, 'a', 3);
+    chmodSync(path.dirname(recordFile(dir, itemKey('a'))), 0o770);
+    const r = await filterItems(dir, parseLines('a\nb\n', 'stdin'), 3, new Map());
+    expect(r.allowed).toEqual(['b']);
+    expect(r.skipped.map((x) => x.id)).toEqual(['a']);
   });
 
   it('reset removes even a corrupt record (a person asked to forget it)', async () => {
