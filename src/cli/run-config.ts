@@ -21,7 +21,8 @@ export interface RunConfig extends PolicyConfig {
   orphan: 'wait' | 'kill';
   probeAfterMs: number;
   probeMaxMs: number;
-  maxRetriesPerItem: number;
+  /** null: not given, keep what the state directory has. */
+  maxRetriesPerItem: number | null;
   metricsFile: string | null;
   onHalt: string[] | null;
   onHaltTimeoutMs: number;
@@ -73,7 +74,7 @@ export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunCo
     orphan: choice('orphan', a.orphan, ['wait', 'kill'] as const),
     probeAfterMs: duration('probe-after', a['probe-after']),
     probeMaxMs: duration('probe-max', a['probe-max']),
-    maxRetriesPerItem: count('max-retries-per-item', a['max-retries-per-item']),
+    maxRetriesPerItem: a['max-retries-per-item'] === undefined ? null : count('max-retries-per-item', a['max-retries-per-item']),
     metricsFile: a['metrics-file'] ? path.resolve(String(a['metrics-file'])) : null,
     onHalt,
     onHaltTimeoutMs: duration('on-halt-timeout', a['on-halt-timeout']),

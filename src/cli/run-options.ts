@@ -49,7 +49,7 @@ export const RUN_GROUPS: Record<string, Spec> = {
     orphan: d('a child of a dead earlier wrapper still runs: wait for it, or kill it', { default: 'wait' }),
     'probe-after': d('after a failure-spike halt, try one run after this cooldown (opt-in)', { default: '0' }),
     'probe-max': d('cap of the doubling probe cooldown', { default: '1h' }),
-    'max-retries-per-item': d('default --max-retries of `item check` for this job', { default: '0' }),
+    'max-retries-per-item': d('default --max-retries of `item check` for this job (stored in the state directory; 0 = unlimited)'),
   },
   'Output:': {
     quiet: { describe: 'print nothing unless something is wrong (cron)', type: 'boolean', default: false },

@@ -19,6 +19,7 @@ import { attachStallDetector } from '../integrations/stall-detector.ts';
 import { attachSignalHandlers } from '../signals/signal-handlers.ts';
 import type { Plugin } from './bus.ts';
 import { Job, type Env } from './job.ts';
+import { writeItemsDefault } from '../items/config.ts';
 import { preflight } from './startup.ts';
 import { supervise } from './supervise.ts';
 import { sleep } from './wait.ts';
@@ -56,6 +57,7 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
     const memory = loadMemory(cfg.stateDir, cfg.name);
     readInflight(cfg.stateDir);
     readChildHeartbeat(cfg.stateDir);
+    if (cfg.maxRetriesPerItem !== null) writeItemsDefault(cfg.stateDir, cfg.maxRetriesPerItem);
     const job = new Job(cfg, env, memory);
     const first = await preflight(job);
     if (typeof first === 'number') return first;
