@@ -93,8 +93,9 @@ install -m 0644 README.md "$STAGE/$DOC/README.md"
 for doc in docs/*.md; do install -m 0644 "$doc" "$STAGE/$DOC/$(basename "$doc")"; done
 for dir in packaging/kubernetes packaging/cron packaging/recipes; do
   [ -d "$dir" ] || continue
-  d "$DOC/examples/$(basename "$dir")"
-  for f in "$dir"/*; do [ -f "$f" ] && install -m 0644 "$f" "$STAGE/$DOC/examples/$(basename "$dir")/$(basename "$f")"; done
+  (cd packaging && find "$(basename "$dir")" -type f) | while read -r f; do
+    install -D -m 0644 "packaging/$f" "$STAGE/$DOC/examples/$f"
+  done
 done
 gz CHANGELOG.md "$STAGE/$DOC/changelog.gz"
 {
