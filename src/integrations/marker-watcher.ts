@@ -1,7 +1,10 @@
-// Stop and pause files are watched (inotify through chokidar), never polled: an event only makes
-// the job re-check presence, which is the truth.
+// Stop and pause files are watched (inotify, fs.watch on their directories), never polled: an event
+// only makes the job re-check presence, which is the truth. Events for the other files of the state
+// directory (every state write makes some) are dropped by name, before any file system call. A
+// directory that does not exist yet (a --stop-file elsewhere) is watched through chokidar, which is
+// loaded only then.
+import { watch } from 'node:fs';
 import path from 'node:path';
-import { watch } from 'chokidar';
 import { filePath } from '../state/files.ts';
 import { firstMarker, readMarker } from '../state/markers.ts';
 import type { Plugin } from '../supervisor/bus.ts';
@@ -18,12 +21,37 @@ export function recheckMarkers(job: Job): void {
 
 export function attachMarkerWatcher(job: Job): Plugin {
   const files = [...stopFiles(job), filePath(job.cfg.stateDir, 'pause'), filePath(job.cfg.stateDir, 'resume')];
-  const dirs = [...new Set(files.map((f) => path.dirname(f)))];
-  const wanted = new Set(files);
-  const watcher = watch(dirs, { depth: 0, ignoreInitial: true, persistent: true, atomic: false });
-  watcher.on('all', (_event, p) => {
-    if (wanted.has(path.resolve(p))) recheckMarkers(job);
+  const names = new Map<string, Set<string>>(); // directory → the marker names in it
+  for (const f of files) names.set(path.dirname(f), (names.get(path.dirname(f)) ?? new Set()).add(path.basename(f)));
+  const warn = (e: unknown) => job.log.warn(`watching stop/pause files: ${(e as Error).message}`);
+  const closers: Array<() => unknown> = [];
+  const missing: string[] = [];
+  for (const [dir, wanted] of names) {
+    try {
+      // No name (the kernel's event queue overflowed): re-check all the same.
+      const w = watch(dir, { persistent: true }, (_event, name) => (name === null || wanted.has(String(name))) && recheckMarkers(job));
+      w.on('error', warn);
+      closers.push(() => w.close());
+    } catch {
+      missing.push(dir);
+    }
+  }
+  if (missing.length > 0) closers.push(watchMissing(job, missing, new Set(files.filter((f) => missing.includes(path.dirname(f)))), warn));
+  return {
+    async dispose() {
+      for (const close of closers) await close();
+    },
+  };
+}
+
+/** Directories that do not exist yet: chokidar waits for them to appear. Returns its closer. */
+function watchMissing(job: Job, dirs: string[], wanted: Set<string>, warn: (e: unknown) => void): () => Promise<void> {
+  const watcher = import('chokidar').then(({ watch: watchPaths }) => {
+    const w = watchPaths(dirs, { depth: 0, ignoreInitial: true, persistent: true, atomic: false });
+    w.on('all', (_event, p) => wanted.has(path.resolve(p)) && recheckMarkers(job));
+    w.on('error', warn);
+    return w;
   });
-  watcher.on('error', (e) => job.log.warn(`watching stop/pause files: ${(e as Error).message}`));
-  return { dispose: () => watcher.close() };
+  watcher.catch(warn);
+  return () => watcher.then((w) => w.close(), () => undefined);
 }

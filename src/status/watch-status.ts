@@ -1,11 +1,11 @@
 // `status --watch`: redraw whenever a state file changes (watched, not polled), and once a second
-// for the ages shown, until interrupted.
-import { watch } from 'chokidar';
+// for the ages shown, until interrupted. chokidar is loaded here, not by every command.
 import { readStatus } from './read-status.ts';
 import { renderText } from './render-text.ts';
 import { UserError } from '../exit-codes.ts';
 
-export function watchStatus(dir: string, name: string, json: boolean): Promise<number> {
+export async function watchStatus(dir: string, name: string, json: boolean): Promise<number> {
+  const { watch } = await import('chokidar');
   return new Promise((resolve) => {
     let last = 0;
     const draw = () => {
