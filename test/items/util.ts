@@ -4,6 +4,7 @@ import { afterAll } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/cli.ts';
+import { failItem } from '../../src/items/mutate.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -34,4 +35,10 @@ export function snapshot(dir: string): Record<string, string> {
     out[f] = statSync(p).isDirectory() ? '<dir>' : readFileSync(p, 'utf8');
   }
   return out;
+}
+
+/** Record `n` failures of `id` in process (faster than n CLI runs where the CLI is not the subject). */
+export async function seed(dir: string, id: string, n: number, f: { cls?: string; hash?: string } = {}): Promise<void> {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  for (let i = 0; i < n; i++) await failItem(dir, id, { cls: f.cls ?? null, message: null, hash: f.hash ?? null }, 3);
 }
