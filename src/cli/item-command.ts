@@ -44,7 +44,10 @@ export const itemCommand: Command = {
       .positional('id', { type: 'string', describe: 'the item: any string of 1 to 1024 bytes without control characters' })
       .options(withEnv(LOCATE_OPTIONS))
       .options(ITEM_OPTIONS)
-      .epilogue('Exit codes: 0 done (check: go), 86 check: skip (circuit open), 64 bad input, 78 an item record cannot be trusted.'),
+      .epilogue(
+        'After fixing a stuck item: safehalt item reset ID (or reset --all). Without --max-retries the limit is the job\'s (run --max-retries-per-item), else 3.\n' +
+          'Exit codes: 0 done (check: go), 86 check: skip (circuit open), 64 bad input, 78 an item record cannot be trusted, 84 an item lock held too long.',
+      ),
   examples: [
     ['safehalt item check "$id" --content-hash "$(describe "$id" | sha256sum)" || continue', 'in a loop: exit 0 go, 86 skip this item'],
     ['safehalt item fail "$id" --class "$?"', 'record a failure (safehalt item ok "$id" forgets them)'],
