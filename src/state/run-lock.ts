@@ -1,7 +1,11 @@
 // One `run` per job: a proper-lockfile lock inside the state directory, with an owner record so that
 // the lock of a wrapper that died (SIGKILL, OOM) on this machine is taken over at once, and never
 // while its owner lives. Owners elsewhere (a shared volume) fall back to the lock's stale window.
-import { statSync, utimesSync } from 'node:fs';
+// A contender first leaves a claim (lock-claim.PID.json), so that a wrapper killed between taking
+// the lock and recording itself is still known: no live claim means its owner is dead.
+import { readdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { currentBootId } from './system-clock.ts';
 import { pidNamespace, procStartTime, sameProcessAlive } from '../child/proc.ts';
@@ -16,6 +20,8 @@ export const LOCK_UPDATE_MS = 20_000;
 export interface Owner {
   pid: number;
   startTime: string | null;
+  /** The machine: an owner elsewhere (same boot id impossible to compare) is trusted until stale. */
+  host?: string;
   boot: string;
   pidns: string;
   lockIno: number;
@@ -42,13 +48,64 @@ function ownerState(stateDir: string, lockDir: string): { alive: boolean | null;
   } catch {
     return { alive: null, owner };
   }
-  if (!owner || owner.lockIno !== st.ino || owner.lockBirth !== st.birthtimeMs) return { alive: null, owner };
-  if (owner.boot !== currentBootId()) return { alive: false, owner };
-  if (owner.pidns !== pidNamespace()) return { alive: null, owner };
-  return { alive: sameProcessAlive(owner.pid, owner.startTime), owner };
+  // Not recorded for this lock directory: its owner is in the gap before recording itself, or died there.
+  if (!owner || owner.lockIno !== st.ino || owner.lockBirth !== st.birthtimeMs) return { alive: claimsAlive(stateDir), owner };
+  return { alive: processAlive(owner), owner };
+}
+
+type Identity = Pick<Owner, 'pid' | 'startTime' | 'host' | 'boot' | 'pidns'>;
+
+const identity = (): Identity => ({ pid: process.pid, startTime: procStartTime(process.pid), host: os.hostname(), boot: currentBootId(), pidns: pidNamespace() });
+
+/** Alive (true), dead (false), or unknowable from here (null: another machine or pid namespace). */
+function processAlive(p: Identity): boolean | null {
+  if (p.host !== undefined && p.host !== os.hostname()) return null;
+  if (p.boot !== currentBootId()) return p.host === undefined ? null : false;
+  if (p.pidns !== pidNamespace()) return null;
+  return sameProcessAlive(p.pid, p.startTime);
+}
+
+const CLAIM = /^lock-claim\.(\d+)\.json$/;
+const claimPath = (stateDir: string, pid: number) => path.join(stateDir, `lock-claim.${pid}.json`);
+
+/** A lock without its owner record: null while any claim may be live, false when every claimant is dead. */
+function claimsAlive(stateDir: string): boolean | null {
+  let alive: boolean | null = false;
+  for (const name of readdirSync(stateDir)) {
+    if (!CLAIM.test(name) || Number(CLAIM.exec(name)![1]) === process.pid) continue;
+    let claim: Identity | null = null;
+    try {
+      const v = readTrustedJson(path.join(stateDir, name));
+      if (isRecord(v) && typeof v.pid === 'number') claim = v as unknown as Identity;
+    } catch {
+      /* unreadable: not ours to judge */
+    }
+    const state = claim ? processAlive(claim) : null;
+    if (state === false) removeQuietly(path.join(stateDir, name));
+    else alive = null;
+  }
+  return alive;
+}
+
+function removeQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    /* gone already */
+  }
 }
 
 export async function tryLock(stateDir: string, onCompromised: (e: Error) => void): Promise<LockResult> {
+  const claim = claimPath(stateDir, process.pid);
+  writeJsonSync(claim, identity(), { durable: false });
+  try {
+    return await lockWithClaim(stateDir, onCompromised);
+  } finally {
+    removeQuietly(claim);
+  }
+}
+
+async function lockWithClaim(stateDir: string, onCompromised: (e: Error) => void): Promise<LockResult> {
   const lockDir = filePath(stateDir, 'lock');
   const { alive, owner } = ownerState(stateDir, lockDir);
   if (alive === true) return { ok: false, owner };
@@ -77,10 +134,7 @@ export async function tryLock(stateDir: string, onCompromised: (e: Error) => voi
   writeJsonSync(
     filePath(stateDir, 'lockOwner'),
     {
-      pid: process.pid,
-      startTime: procStartTime(process.pid),
-      boot: currentBootId(),
-      pidns: pidNamespace(),
+      ...identity(),
       lockIno: st.ino,
       lockBirth: st.birthtimeMs,
     } satisfies Owner,
