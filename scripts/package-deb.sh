@@ -44,9 +44,12 @@ release_date="$(sed -n 's/^## \[\?'"${VERSION//./\\.}"'\]\? - \([0-9-]*\).*/\1/p
 [ -n "$release_date" ] || die "CHANGELOG.md has no entry '## [$VERSION] - YYYY-MM-DD'"
 export SOURCE_DATE_EPOCH="${SOURCE_DATE_EPOCH:-$(date -u -d "$release_date" +%s)}"
 
-STAGE="build/deb/safehalt_${DEB_VERSION}_${ARCH}"
-rm -rf "$STAGE"
+# A staging directory of its own, so that two builds at once (two test runs) do not collide.
 umask 022
+mkdir -p build/deb
+STAGE="$(mktemp -d "build/deb/safehalt_${DEB_VERSION}_${ARCH}.XXXXXX")"
+trap 'rm -rf "$STAGE" "$STAGE.shlibdeps" "$STAGE.changelog" "$STAGE.deb"' EXIT
+chmod 0755 "$STAGE"
 mkdir -p "$STAGE/DEBIAN"
 d() { mkdir -p "$STAGE/$1"; }
 gz() { gzip -9n -c "$1" >"$2"; }
@@ -102,8 +105,8 @@ gz CHANGELOG.md "$STAGE/$DOC/changelog.gz"
   printf 'safehalt (%s) unstable; urgency=medium\n\n' "$DEB_VERSION"
   printf '  * Package safehalt %s; the changes are in changelog.gz.\n\n' "$VERSION"
   printf ' -- %s  %s\n' "$MAINTAINER" "$(date -u -R -d "@$SOURCE_DATE_EPOCH")"
-} >"build/deb/changelog.Debian"
-gz build/deb/changelog.Debian "$STAGE/$DOC/changelog.Debian.gz"
+} >"$STAGE.changelog"
+gz "$STAGE.changelog" "$STAGE/$DOC/changelog.Debian.gz"
 node scripts/deb-copyright.ts "$(date -u -d "@$SOURCE_DATE_EPOCH" +%Y)" >"$STAGE/$DOC/copyright" 2>/dev/null
 d usr/share/lintian/overrides
 install -m 0644 packaging/debian/lintian-overrides "$STAGE/usr/share/lintian/overrides/safehalt"
@@ -112,7 +115,7 @@ install -m 0644 packaging/debian/lintian-overrides "$STAGE/usr/share/lintian/ove
 # Depends: the shared libraries the executable links to, versioned by dpkg-shlibdeps (dpkg-dev).
 dep_line="libc6, libgcc-s1, libstdc++6"
 if command -v dpkg-shlibdeps >/dev/null; then
-  shl="build/deb/shlibdeps"
+  shl="$STAGE.shlibdeps"
   rm -rf "$shl" && mkdir -p "$shl/debian"
   printf 'Source: safehalt\n\nPackage: safehalt\nArchitecture: any\n' >"$shl/debian/control"
   dep_line="$(cd "$shl" && dpkg-shlibdeps -O -e "$ROOT/$STAGE/usr/bin/safehalt" 2>/dev/null | sed -n 's/^shlibs:Depends=//p')"
@@ -130,6 +133,7 @@ chmod 0644 "$STAGE/DEBIAN/control" "$STAGE/DEBIAN/md5sums" "$STAGE/DEBIAN/conffi
 find "$STAGE" -type d -exec chmod 0755 {} +
 find "$STAGE" -exec touch -h -d "@$SOURCE_DATE_EPOCH" {} +
 mkdir -p dist
-rm -f "$OUT"
-dpkg-deb --root-owner-group -Zxz -z${SAFEHALT_DEB_XZ_LEVEL:-6} --build "$STAGE" "$OUT" >/dev/null
+# Written beside and renamed: a reader never sees half a package.
+dpkg-deb --root-owner-group -Zxz -z"${SAFEHALT_DEB_XZ_LEVEL:-6}" --build "$STAGE" "$STAGE.deb" >/dev/null
+mv -f "$STAGE.deb" "$OUT"
 say "done: $OUT ($(stat -c %s "$OUT") bytes), Depends: $dep_line"
