@@ -4,14 +4,18 @@
 // machine. Prints medians and ratios; writes docs/PERFORMANCE.md.
 //
 //   npm run bench [-- --quick] [-- --only restart,idle,stop,reaction,startup,items]
+//                 [-- --contenders 'safehalt,node spawn loop,pm2'] [-- --baseline OLD_BINARY]
 //                 [-- --no-install] [-- --no-write]
+//
+// --baseline runs an earlier build of safehalt beside the current one, interleaved: before/after
+// figures of a change from one run. --only, --contenders and --baseline leave docs/ alone.
 //
 // Builds dist/safehalt when it is missing; installs missing peers (apt-get as root, pm2 from npm
 // into bench/.peers). Every process it starts runs in its own process group and is ended by pid;
 // every step is bounded in time; temp dirs are removed, also on Ctrl-C.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CONTENDERS, NODE24, SAFEHALT } from './lib/contenders.mjs';
+import { NODE24, SAFEHALT, listContenders } from './lib/contenders.mjs';
 import { installPeers } from './lib/install.mjs';
 import { machine } from './lib/machine.mjs';
 import { cleanupAll, runBounded } from './lib/proc.mjs';
@@ -27,8 +31,14 @@ const ROOT = path.resolve(import.meta.dirname, '..');
 const DOC = path.join(ROOT, 'docs', 'PERFORMANCE.md');
 const argv = process.argv.slice(2);
 const QUICK = argv.includes('--quick');
-const onlyAt = argv.findIndex((a) => a === '--only' || a.startsWith('--only='));
-const ONLY = onlyAt < 0 ? null : new Set((argv[onlyAt].includes('=') ? argv[onlyAt].split('=')[1] : argv[onlyAt + 1]).split(','));
+/** The value of --NAME VALUE or --NAME=VALUE, or null. */
+function option(name) {
+  const i = argv.findIndex((a) => a === `--${name}` || a.startsWith(`--${name}=`));
+  return i < 0 ? null : argv[i].includes('=') ? argv[i].slice(argv[i].indexOf('=') + 1) : argv[i + 1];
+}
+const ONLY = option('only') && new Set(option('only').split(','));
+const WITH = option('contenders') && new Set(option('contenders').split(','));
+const BASELINE = option('baseline') && path.resolve(option('baseline'));
 const P = QUICK
   ? { rounds: 1, windowMs: 2000, idleMs: 20_000, stopReps: 2, reactReps: 2, startReps: 3, itemRuns: 3 }
   : { rounds: 3, windowMs: 5000, idleMs: 60_000, stopReps: 5, reactReps: 5, startReps: 7, itemRuns: 9 };
@@ -51,7 +61,7 @@ async function prepare() {
     if (b.code !== 0) throw new Error(`npm run build failed:\n${b.out}${b.err}`);
   }
   const missing = await installPeers({ log, install: !argv.includes('--no-install') });
-  const usable = CONTENDERS.filter((c) => c.needs() && !(c.peer && missing[c.peer]));
+  const usable = listContenders({ baseline: BASELINE }).filter((c) => c.needs() && !(c.peer && missing[c.peer]) && (!WITH || WITH.has(c.name.replace(' (baseline)', ''))));
   for (const [peer, why] of Object.entries(missing)) if (why) log(`peer ${peer} missing: ${why}`);
   return { missing, usable };
 }
@@ -120,13 +130,14 @@ async function main() {
   res.restart = await step('restart', () => restartThroughput({ contenders: usable, rounds: P.rounds, windowMs: P.windowMs, log }));
   res.idle = await step('idle', () => idleCost({ contenders: long, windowMs: P.idleMs, log }));
   res.stop = await step('stop', () => stopLatency({ contenders: long, reps: P.stopReps, log }));
-  res.reaction = await step('reaction', () => reactions({ reps: P.reactReps, log }));
-  res.startup = await step('startup', () => startup({ contenders: long, reps: P.startReps, log }));
+  const bins = [{ tag: '', bin: SAFEHALT }, ...(BASELINE ? [{ tag: ' (baseline)', bin: BASELINE }] : [])];
+  res.reaction = await step('reaction', () => reactions({ reps: P.reactReps, log, bins }));
+  res.startup = await step('startup', () => startup({ contenders: long, reps: P.startReps, log, bins }));
   res.items = await step('items', () => itemMemory({ runs: P.itemRuns, log }));
   const body = render(res, m, missing);
   process.stdout.write(`\n${body}\n`);
-  if (!argv.includes('--no-write') && !ONLY) writeDoc(body);
-  else log('docs/PERFORMANCE.md left as it is (--no-write or --only)');
+  if (!argv.includes('--no-write') && !ONLY && !WITH && !BASELINE) writeDoc(body);
+  else log('docs/PERFORMANCE.md left as it is (--no-write, --only, --contenders or --baseline)');
 }
 
 main().then(

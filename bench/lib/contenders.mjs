@@ -72,10 +72,10 @@ export function safehaltArgs(mode, crash, stateDir) {
   return args;
 }
 
-function safehalt(mode) {
+function safehalt(mode, bin) {
   return (argv, dir, { crash }) => {
     const stateDir = path.join(dir, 'job');
-    const p = start(SAFEHALT, [...safehaltArgs(mode, crash, stateDir), '--', ...argv]);
+    const p = start(bin, [...safehaltArgs(mode, crash, stateDir), '--', ...argv]);
     const count = async () => {
       try {
         const m = JSON.parse(readFileSync(path.join(stateDir, 'state.json'), 'utf8'));
@@ -90,7 +90,7 @@ function safehalt(mode) {
       stateDir,
       count,
       stop: () => process.kill(p.pid, 'SIGTERM'),
-      command: () => runBounded(SAFEHALT, ['stop', '--state-dir', stateDir], { timeoutMs: 10_000 }),
+      command: () => runBounded(bin, ['stop', '--state-dir', stateDir], { timeoutMs: 10_000 }),
       dispose: async () => killTree(p.pid),
     });
   };
@@ -213,16 +213,21 @@ function dirPeer(bin, downCmd) {
 
 // ---- the list ------------------------------------------------------------------------------
 
-/** Every contender: `needs` is what must be installed, `peer` the install status key. */
-export const CONTENDERS = [
-  { name: 'bash loop', floor: true, start: bashLoop, needs: () => has('bash') },
-  { name: 'node spawn loop', floor: true, start: nodeLoop, needs: () => Boolean(NODE24) },
-  { name: 'safehalt loop', safehalt: true, modes: ['crash'], start: safehalt('loop'), needs: () => existsSync(SAFEHALT) },
-  { name: 'safehalt', safehalt: true, commandName: 'safehalt stop', start: safehalt('service'), needs: () => existsSync(SAFEHALT) },
-  { name: 'pm2', peer: 'pm2', commandName: 'pm2 stop', start: pm2, needs: () => existsSync(PM2_BIN) },
-  { name: 'supervisord', peer: 'supervisor', commandName: 'supervisorctl stop', start: supervisord, needs: () => has('supervisord') },
-  { name: 'runsv', peer: 'runit', commandName: 'sv down', start: dirPeer('runsv', ['sv', 'down']), needs: () => has('runsv') },
-  { name: 's6-supervise', peer: 's6', commandName: 's6-svc -d', start: dirPeer('s6-supervise', ['s6-svc', '-d']), needs: () => has('s6-supervise') },
-  { name: 'supervise', peer: 'daemontools', commandName: 'svc -d', start: dirPeer('supervise', ['svc', '-d']), needs: () => has('supervise') },
-];
-
+/** Every contender: `needs` is what must be installed, `peer` the install status key. With a
+ * baseline binary (an earlier build), safehalt runs twice: before and after, in one run. */
+export function listContenders({ baseline = null } = {}) {
+  const safehalts = [['', SAFEHALT], ...(baseline ? [[' (baseline)', baseline]] : [])].flatMap(([tag, bin]) => [
+    { name: `safehalt loop${tag}`, safehalt: true, bin, modes: ['crash'], start: safehalt('loop', bin), needs: () => existsSync(bin) },
+    { name: `safehalt${tag}`, safehalt: true, bin, commandName: 'safehalt stop', start: safehalt('service', bin), needs: () => existsSync(bin) },
+  ]);
+  return [
+    { name: 'bash loop', floor: true, start: bashLoop, needs: () => has('bash') },
+    { name: 'node spawn loop', floor: true, start: nodeLoop, needs: () => Boolean(NODE24) },
+    ...safehalts,
+    { name: 'pm2', peer: 'pm2', commandName: 'pm2 stop', start: pm2, needs: () => existsSync(PM2_BIN) },
+    { name: 'supervisord', peer: 'supervisor', commandName: 'supervisorctl stop', start: supervisord, needs: () => has('supervisord') },
+    { name: 'runsv', peer: 'runit', commandName: 'sv down', start: dirPeer('runsv', ['sv', 'down']), needs: () => has('runsv') },
+    { name: 's6-supervise', peer: 's6', commandName: 's6-svc -d', start: dirPeer('s6-supervise', ['s6-svc', '-d']), needs: () => has('s6-supervise') },
+    { name: 'supervise', peer: 'daemontools', commandName: 'svc -d', start: dirPeer('supervise', ['svc', '-d']), needs: () => has('supervise') },
+  ];
+}

@@ -4,7 +4,6 @@
 // timeout. Stall detection may not be built yet: then the row says so.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { SAFEHALT } from '../lib/contenders.mjs';
 import { openProbe } from '../lib/probe.mjs';
 import { killTree, now, removeTemp, runBounded, sleep, start, tempDir, within } from '../lib/proc.mjs';
 import { median } from '../lib/stats.mjs';
@@ -19,10 +18,10 @@ const phase = (stateDir) => {
   }
 };
 
-async function stopDuringBackoff(how) {
+async function stopDuringBackoff(bin, how) {
   const dir = tempDir('react');
   const stateDir = path.join(dir, 'job');
-  const p = start(SAFEHALT, ['run', '--state-dir', stateDir, '--quiet', '--backoff-initial', '60s', '--backoff-max', '60s', '--backoff-jitter', '0', '--', '/bin/false']);
+  const p = start(bin, ['run', '--state-dir', stateDir, '--quiet', '--backoff-initial', '60s', '--backoff-max', '60s', '--backoff-jitter', '0', '--', '/bin/false']);
   try {
     const deadline = now() + 10_000;
     while (phase(stateDir) !== 'backoff' && now() < deadline) await sleep(20);
@@ -30,7 +29,7 @@ async function stopDuringBackoff(how) {
     await sleep(200);
     const t0 = now();
     if (how === 'file') writeFileSync(path.join(stateDir, '.stop'), '');
-    else if (how === 'command') void runBounded(SAFEHALT, ['stop', '--state-dir', stateDir], { timeoutMs: 10_000 });
+    else if (how === 'command') void runBounded(bin, ['stop', '--state-dir', stateDir], { timeoutMs: 10_000 });
     else process.kill(p.pid, 'SIGTERM');
     const exit = await within(p.exited, 5000);
     return exit === null ? { error: 'still running 5 s later' } : { ms: exit.at - t0 };
@@ -40,11 +39,11 @@ async function stopDuringBackoff(how) {
   }
 }
 
-async function stall() {
+async function stall(bin) {
   const dir = tempDir('stall');
   const probe = openProbe(dir);
   const stateDir = path.join(dir, 'job');
-  const p = start(SAFEHALT, ['run', '--state-dir', stateDir, '--quiet', '--stall-timeout', `${STALL_MS}ms`, '--backoff-initial', '60s', '--backoff-max', '60s', '--', ...probe.argv('dies')]);
+  const p = start(bin, ['run', '--state-dir', stateDir, '--quiet', '--stall-timeout', `${STALL_MS}ms`, '--backoff-initial', '60s', '--backoff-max', '60s', '--', ...probe.argv('dies')]);
   try {
     const up = await within(probe.when('up'), 10_000);
     if (up === null) return { error: p.child.exitCode !== null ? `exited ${p.child.exitCode}` : 'child did not start' };
@@ -57,32 +56,32 @@ async function stall() {
   }
 }
 
-export async function reactions({ reps, log }) {
+/** `bins`: [{ tag, bin }], safehalt and maybe a baseline build, interleaved run by run. */
+export async function reactions({ reps, log, bins }) {
+  const cases = [
+    ['file', '`.stop` touched during a 60 s backoff → wrapper exit', (bin) => stopDuringBackoff(bin, 'file')],
+    ['command', '`safehalt stop` during a 60 s backoff → wrapper exit', (bin) => stopDuringBackoff(bin, 'command')],
+    ['signal', 'SIGTERM during a 60 s backoff → wrapper exit', (bin) => stopDuringBackoff(bin, 'signal')],
+    ['stall', `child heartbeat stall (--stall-timeout ${STALL_MS / 1000}s) → child killed, beyond the timeout`, stall],
+  ];
   const rows = [];
-  for (const [how, what] of [
-    ['file', '`.stop` touched during a 60 s backoff → wrapper exit'],
-    ['command', '`safehalt stop` during a 60 s backoff → wrapper exit'],
-    ['signal', 'SIGTERM during a 60 s backoff → wrapper exit'],
-  ]) {
-    const ss = [];
-    for (let i = 0; i < reps; i++) ss.push(await stopDuringBackoff(how));
-    const ok = ss.filter((s) => !s.error);
-    rows.push({ key: how, what, ms: median(ok.map((s) => s.ms)), error: ok.length ? null : ss[0].error });
-    log(`  reaction ${how}: ${rows.at(-1).error ?? `${rows.at(-1).ms.toFixed(1)} ms`}`);
+  for (const [key, what, fn] of cases) {
+    const samples = new Map(bins.map((b) => [b.tag, []]));
+    for (let i = 0; i < reps; i++)
+      for (const { tag, bin } of bins) {
+        const ss = samples.get(tag);
+        // A stall that is not detected, or a failure, will be the same next time.
+        if (ss.some((s) => s.pending || s.error)) continue;
+        ss.push(await fn(bin));
+      }
+    for (const { tag } of bins) {
+      const ss = samples.get(tag);
+      const ok = ss.filter((s) => s.ms !== undefined);
+      const bad = ss.find((s) => s.pending || s.error);
+      const error = ok.length ? null : bad?.pending ? 'pending: --stall-timeout does not end a stalled child yet' : bad?.error ?? 'not run';
+      rows.push({ key, tag, what: `${what}${tag}`, ms: median(ok.map((s) => s.ms)), error });
+      log(`  reaction ${key}${tag}: ${error ?? `${rows.at(-1).ms.toFixed(1)} ms`}`);
+    }
   }
-  const ss = [];
-  for (let i = 0; i < reps; i++) {
-    const s = await stall();
-    ss.push(s);
-    if (s.pending || s.error) break;
-  }
-  const ok = ss.filter((s) => s.ms !== undefined);
-  rows.push({
-    key: 'stall',
-    what: `child heartbeat stall (--stall-timeout ${STALL_MS / 1000}s) → child killed, beyond the timeout`,
-    ms: median(ok.map((s) => s.ms)),
-    error: ok.length ? null : ss[0].pending ? 'pending: --stall-timeout does not end a stalled child yet' : ss[0].error,
-  });
-  log(`  reaction stall: ${rows.at(-1).error ?? `${rows.at(-1).ms.toFixed(1)} ms`}`);
   return rows;
 }

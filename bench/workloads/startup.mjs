@@ -39,7 +39,7 @@ async function jobWithHistory() {
   return { dir, stateDir };
 }
 
-export async function startup({ contenders, reps, log }) {
+export async function startup({ contenders, reps, log, bins = [{ tag: '', bin: SAFEHALT }] }) {
   const launchers = [direct, ...contenders];
   const launchMs = new Map(launchers.map((c) => [c.name, []]));
   for (let r = 0; r < reps; r++)
@@ -51,9 +51,11 @@ export async function startup({ contenders, reps, log }) {
   const { dir, stateDir } = await jobWithHistory();
   const commands = [
     ['node -e 0 (Node 24, bare start)', NODE24, ['-e', '0']],
-    ['safehalt --version', SAFEHALT, ['--version']],
-    ['safehalt status', SAFEHALT, ['status', '--state-dir', stateDir]],
-    ['safehalt status --json', SAFEHALT, ['status', '--json', '--state-dir', stateDir]],
+    ...bins.flatMap(({ tag, bin }) => [
+      [`safehalt --version${tag}`, bin, ['--version']],
+      [`safehalt status${tag}`, bin, ['status', '--state-dir', stateDir]],
+      [`safehalt status --json${tag}`, bin, ['status', '--json', '--state-dir', stateDir]],
+    ]),
   ].filter(([, bin]) => bin);
   const cmdMs = new Map(commands.map(([n]) => [n, []]));
   for (let r = 0; r < reps * 2; r++)
