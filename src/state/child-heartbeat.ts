@@ -1,6 +1,7 @@
 // child-heartbeat.json: what the child last said through `safehalt heartbeat` (progress token, step,
 // cumulative cost, an external action in flight), and the pulse file it may touch instead.
 import { statSync } from 'node:fs';
+import { writeJson } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readChecked } from './read-trusted.ts';
 import { nullable, num, oneOf, optional, shape, str, count } from './validate.ts';
@@ -33,6 +34,12 @@ const check = shape({
 });
 
 export const readChildHeartbeat = (stateDir: string) => readChecked<ChildHeartbeat>(filePath(stateDir, 'childHeartbeat'), check);
+
+/** Forget the action in flight, once the interruption that names it is checkpointed. */
+export async function clearChildAction(stateDir: string): Promise<void> {
+  const hb = readChildHeartbeat(stateDir);
+  if (hb?.action) await writeJson(filePath(stateDir, 'childHeartbeat'), { ...hb, action: null }, { durable: true });
+}
 
 /** Milliseconds since the epoch of the child's last sign of life (pulse file or heartbeat command). */
 export function lastPulseMs(stateDir: string): number | null {

@@ -7,6 +7,7 @@ import { spawnChild } from '../child/spawn-child.ts';
 import { Terminator, reapGroup } from '../child/terminate.ts';
 import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
+import { clearChildAction } from '../state/child-heartbeat.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -42,8 +43,13 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   const { cfg } = job;
   const command = [cfg.command, ...cfg.args].join(' ');
   const base = { schema: 1 as const, iteration: job.iteration, wrapperPid: process.pid, command };
-  // The checkpoint comes first: a run whose end could not be recorded is never started.
-  await writeInflight(cfg.stateDir, { ...base, pid: null, pidStartTime: null, startedAt: new Date().toISOString() });
+  // The checkpoint comes first: a run whose end could not be recorded is never started. It carries
+  // the interruption this child is told of until the child has started.
+  const told = extraEnv.SAFEHALT_PREVIOUS_INTERRUPTED
+    ? { iteration: Number(extraEnv.SAFEHALT_INTERRUPTED_ITERATION), action: extraEnv.SAFEHALT_INTERRUPTED_ACTION ?? null }
+    : null;
+  await writeInflight(cfg.stateDir, { ...base, pid: null, pidStartTime: null, startedAt: new Date().toISOString(), interrupted: told });
+  if (told?.action) await clearChildAction(cfg.stateDir);
   const started = Date.now();
   const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: (c) => process.stderr.write(c) });
   if ('error' in child) {

@@ -5,9 +5,8 @@ import { resumeCommand } from '../policy/stop-report.ts';
 import { sameProcessAlive } from '../child/proc.ts';
 import { reapGroup } from '../child/terminate.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
-import { writeJson } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
-import { clearInflight, readInflight } from '../state/inflight.ts';
+import { readInflight } from '../state/inflight.ts';
 import { firstMarker } from '../state/markers.ts';
 import { finishStopped, writeStopReport } from './finish.ts';
 import type { Job } from './job.ts';
@@ -61,20 +60,19 @@ function probeNote(job: Job): string {
 async function interrupted(job: Job): Promise<number | Record<string, string>> {
   const { cfg } = job;
   const left = readInflight(cfg.stateDir);
-  const hb = readChildHeartbeat(cfg.stateDir);
   if (!left) return {};
-  const env: Record<string, string> = { SAFEHALT_PREVIOUS_INTERRUPTED: '1', SAFEHALT_INTERRUPTED_ITERATION: String(left.iteration) };
-  if (hb?.action) {
-    env.SAFEHALT_INTERRUPTED_ACTION = hb.action.name;
-    await writeJson(filePath(cfg.stateDir, 'childHeartbeat'), { ...hb, action: null }, { durable: true });
-  }
-  job.event('interrupted', { iteration: left.iteration, pid: left.pid, since: left.startedAt, action: hb?.action?.name ?? null });
-  job.log.warn(`the previous run (iteration ${left.iteration}, started ${left.startedAt}) was interrupted: its wrapper died${hb?.action ? ` during action ${JSON.stringify(hb.action.name)}` : ''}`);
+  // A checkpoint whose child never started still carries the interruption its child was to hear of.
+  const report = (left.pid === null && left.interrupted) || { iteration: left.iteration, action: readChildHeartbeat(cfg.stateDir)?.action?.name ?? null };
+  const env: Record<string, string> = { SAFEHALT_PREVIOUS_INTERRUPTED: '1', SAFEHALT_INTERRUPTED_ITERATION: String(report.iteration) };
+  if (report.action) env.SAFEHALT_INTERRUPTED_ACTION = report.action;
+  job.event('interrupted', { iteration: report.iteration, pid: left.pid, since: left.startedAt, action: report.action });
+  job.log.warn(`the previous run (iteration ${report.iteration}, started ${left.startedAt}) was interrupted: its wrapper died${report.action ? ` during action ${JSON.stringify(report.action)}` : ''}`);
   if (left.pid !== null && sameProcessAlive(left.pid, left.pidStartTime)) {
     const code = await orphan(job, left.pid, left.pidStartTime);
     if (code !== null) return code;
   }
-  clearInflight(cfg.stateDir);
+  // inflight.json stays until the next checkpoint replaces it (carrying this report; the action is
+  // forgotten only then): a wrapper that dies before its child starts leaves it to the next start.
   return env;
 }
 
