@@ -9,6 +9,7 @@ import { tryLock, type LockResult } from '../state/run-lock.ts';
 import { systemClock } from '../state/system-clock.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { readInflight } from '../state/inflight.ts';
+import { removeStaleTemps } from '../state/stale-temps.ts';
 import { attachHeartbeatFile } from '../integrations/heartbeat-file.ts';
 import { attachMarkerWatcher } from '../integrations/marker-watcher.ts';
 import { warnIfPid1 } from '../integrations/pid1.ts';
@@ -53,6 +54,7 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
   }
   const plugins: Plugin[] = [];
   try {
+    removeStaleTemps(cfg.stateDir);
     // Every file that carries memory is vetted before anything is written (exit 78 otherwise).
     const memory = loadMemory(cfg.stateDir, cfg.name);
     readInflight(cfg.stateDir);
