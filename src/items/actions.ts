@@ -1,6 +1,6 @@
 // The seven `item` actions: typed arguments in, exit code out, output through an injected `Io`.
 import { lstatSync } from 'node:fs';
-import { EXIT } from '../exit-codes.ts';
+import { EXIT, usageError } from '../exit-codes.ts';
 import { prepareStateDir } from '../state/state-dir.ts';
 import { checkItem } from './check.ts';
 import { readItemsDefault } from './config.ts';
@@ -9,7 +9,6 @@ import { parseLines, readHashesFile } from './input.ts';
 import { formatTable, listItems } from './list.ts';
 import { failItem, okItem, resetItem } from './mutate.ts';
 import { pruneItems, resetAll } from './prune.ts';
-import { usageError } from '../exit-codes.ts';
 
 export type ItemArgs = { stateDir: string } & (
   | { action: 'check'; id: string; hash: string | null; limit: number | null }
@@ -42,69 +41,78 @@ function haveStore(dir: string, create: boolean): boolean {
   return true;
 }
 
-export async function runItemAction(a: ItemArgs, io: Io): Promise<number> {
-  const dir = a.stateDir;
-  switch (a.action) {
-    case 'check': {
-      if (!haveStore(dir, false)) return EXIT.OK;
-      const limit = a.limit ?? readItemsDefault(dir);
-      const r = await checkItem(dir, a.id, a.hash, limit, () => readItemsDefault(dir));
-      if (r.go) return EXIT.OK;
-      const rec = r.record!;
-      const cls = rec.lastClass === null ? '' : `, class ${rec.lastClass}`;
-      io.err(`safehalt: skip item ${q(a.id)}: ${rec.failures} consecutive failures (last at ${rec.lastFailureAt}${cls}). Once fixed: safehalt item reset ${shellArg(a.id)}`);
-      return EXIT.ITEM_OPEN;
+type Args<K extends ItemArgs['action']> = Extract<ItemArgs, { action: K }>;
+type Handler<K extends ItemArgs['action']> = (a: Args<K>, io: Io) => Promise<number>;
+
+/** One small function per action; a new action fails to compile until it has one. */
+const ACTIONS: { [K in ItemArgs['action']]: Handler<K> } = {
+  async check(a, io) {
+    if (!haveStore(a.stateDir, false)) return EXIT.OK;
+    const jobDefault = () => readItemsDefault(a.stateDir);
+    const r = await checkItem(a.stateDir, a.id, a.hash, a.limit ?? jobDefault(), jobDefault);
+    if (r.go) return EXIT.OK;
+    const rec = r.record!;
+    const cls = rec.lastClass === null ? '' : `, class ${rec.lastClass}`;
+    io.err(`safehalt: skip item ${q(a.id)}: ${rec.failures} consecutive failures (last at ${rec.lastFailureAt}${cls}). Once fixed: safehalt item reset ${shellArg(a.id)}`);
+    return EXIT.ITEM_OPEN;
+  },
+
+  async fail(a, io) {
+    haveStore(a.stateDir, true);
+    const r = await failItem(a.stateDir, a.id, { cls: a.cls, message: a.message, hash: a.hash }, readItemsDefault(a.stateDir));
+    if (r.opened)
+      io.err(`safehalt: item ${q(a.id)} failed ${r.record.failures} times in a row: check will skip it until its content changes, ok or reset.`);
+    return EXIT.OK;
+  },
+
+  async ok(a) {
+    if (haveStore(a.stateDir, false)) await okItem(a.stateDir, a.id);
+    return EXIT.OK;
+  },
+
+  async reset(a, io) {
+    const have = haveStore(a.stateDir, false);
+    if (a.id === null) {
+      const n = have ? await resetAll(a.stateDir) : 0;
+      await io.out(`forgot ${n} item${n === 1 ? '' : 's'}\n`);
+    } else {
+      const removed = have && (await resetItem(a.stateDir, a.id));
+      await io.out(removed ? `forgot item ${q(a.id)}\n` : `item ${q(a.id)} had no failure memory\n`);
     }
-    case 'fail': {
-      haveStore(dir, true);
-      const r = await failItem(dir, a.id, { cls: a.cls, message: a.message, hash: a.hash }, readItemsDefault(dir));
-      if (r.opened)
-        io.err(`safehalt: item ${q(a.id)} failed ${r.record.failures} times in a row: check will skip it until its content changes, ok or reset.`);
-      return EXIT.OK;
-    }
-    case 'ok':
-      if (haveStore(dir, false)) await okItem(dir, a.id);
-      return EXIT.OK;
-    case 'reset': {
-      if (a.id === null) {
-        const n = haveStore(dir, false) ? await resetAll(dir) : 0;
-        await io.out(`forgot ${n} item${n === 1 ? '' : 's'}\n`);
-      } else {
-        const removed = haveStore(dir, false) && (await resetItem(dir, a.id));
-        await io.out(removed ? `forgot item ${q(a.id)}\n` : `item ${q(a.id)} had no failure memory\n`);
-      }
-      return EXIT.OK;
-    }
-    case 'list': {
-      const rows = haveStore(dir, false) ? listItems(dir, a.limit ?? readItemsDefault(dir), a.broken) : [];
-      if (a.json) await io.out(JSON.stringify(rows, null, 2) + '\n');
-      else await io.out(rows.length ? formatTable(rows) : `no ${a.broken ? 'broken ' : ''}item has failure memory\n`);
-      return EXIT.OK;
-    }
-    case 'filter': {
-      const hashes = a.hashesFile ? readHashesFile(a.hashesFile) : new Map<string, string>();
-      const lines = parseLines(await io.stdin(), 'stdin');
-      if (!haveStore(dir, false)) {
-        await io.out(lines.map((l) => `${l.text}\n`).join(''));
-        return EXIT.OK;
-      }
-      const r = await filterItems(dir, lines, a.limit ?? readItemsDefault(dir), hashes);
-      await io.out(r.allowed.map((l) => `${l}\n`).join(''));
-      return EXIT.OK;
-    }
-    case 'prune': {
-      const lines = parseLines(await io.stdin(), 'stdin');
-      if (lines.length === 0)
-        throw usageError('prune read no IDs on stdin, which would forget every item; to forget everything on purpose, use: safehalt item reset --all');
-      const r = haveStore(dir, false) ? await pruneItems(dir, lines.map((l) => l.id)) : { kept: 0, dropped: 0, leftovers: 0 };
-      await io.out(`kept ${r.kept}, dropped ${r.dropped} item${r.dropped === 1 ? '' : 's'} no longer listed\n`);
-      return EXIT.OK;
-    }
-    default: {
-      const never: never = a;
-      throw new Error(`unknown item action ${JSON.stringify(never)}`);
-    }
-  }
+    return EXIT.OK;
+  },
+
+  async list(a, io) {
+    const rows = haveStore(a.stateDir, false) ? listItems(a.stateDir, a.limit ?? readItemsDefault(a.stateDir), a.broken) : [];
+    if (a.json) await io.out(JSON.stringify(rows, null, 2) + '\n');
+    else await io.out(rows.length ? formatTable(rows) : `no ${a.broken ? 'broken ' : ''}item has failure memory\n`);
+    return EXIT.OK;
+  },
+
+  async filter(a, io) {
+    const hashes = a.hashesFile ? readHashesFile(a.hashesFile) : new Map<string, string>();
+    const lines = parseLines(await io.stdin(), 'stdin');
+    const allowed = haveStore(a.stateDir, false)
+      ? (await filterItems(a.stateDir, lines, a.limit ?? readItemsDefault(a.stateDir), hashes)).allowed
+      : lines.map((l) => l.text);
+    await io.out(allowed.map((l) => `${l}\n`).join(''));
+    return EXIT.OK;
+  },
+
+  async prune(a, io) {
+    const lines = parseLines(await io.stdin(), 'stdin');
+    if (lines.length === 0)
+      throw usageError('prune read no IDs on stdin, which would forget every item; to forget everything on purpose, use: safehalt item reset --all');
+    const r = haveStore(a.stateDir, false) ? await pruneItems(a.stateDir, lines.map((l) => l.id)) : { kept: 0, dropped: 0 };
+    await io.out(`kept ${r.kept}, dropped ${r.dropped} item${r.dropped === 1 ? '' : 's'} no longer listed\n`);
+    return EXIT.OK;
+  },
+};
+
+export function runItemAction(a: ItemArgs, io: Io): Promise<number> {
+  // ACTIONS[a.action] takes exactly the arguments of a.action; TypeScript cannot follow that link.
+  const handler = ACTIONS[a.action] as (args: ItemArgs, io: Io) => Promise<number>;
+  return handler(a, io);
 }
 
 /** An ID as a shell argument of `safehalt item ...`, for the hints printed to people. */
