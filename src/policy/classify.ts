@@ -1,5 +1,6 @@
 // Which class a run's end belongs to: null for a success, else a failure class name.
 import type { PolicyConfig } from './config.ts';
+import { boundedTest } from '../util/bounded-regex.ts';
 
 export interface Outcome {
   /** Exit code, or null when the child died of a signal. */
@@ -31,10 +32,8 @@ export function classify(o: Outcome, cfg: PolicyConfig): string | null {
   if (o.cause === 'timeout') return 'timeout';
   if (o.cause === 'stalled') return 'stalled';
   const tail = o.stderrTail;
-  for (const c of cfg.classify) {
-    c.pattern.lastIndex = 0;
-    if (c.pattern.test(tail)) return c.name;
-  }
+  // A user regex gets a bounded time on the bounded tail: one that backtracks past it does not match.
+  for (const c of cfg.classify) if (boundedTest(c.pattern, tail)) return c.name;
   if (o.code !== null && cfg.classifyExit.has(o.code)) return cfg.classifyExit.get(o.code)!;
   if (tail && isTransportText(tail)) return 'transport';
   if (o.signal !== null) return o.signal === 'SIGKILL' ? 'killed' : `signal:${o.signal}`;
