@@ -1,10 +1,12 @@
 // Shared by the item tests: fresh state directories (removed after the file's tests) and a look at
 // every file under a directory.
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { tempDir } from '../helpers/cli.ts';
 import { failItem } from '../../src/items/mutate.ts';
+import { checkItem } from '../../src/items/check.ts';
+import { UserError } from '../../src/exit-codes.ts';
 
 const made: string[] = [];
 afterAll(() => {
@@ -41,4 +43,27 @@ export function snapshot(dir: string): Record<string, string> {
 export async function seed(dir: string, id: string, n: number, f: { cls?: string; hash?: string } = {}): Promise<void> {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   for (let i = 0; i < n; i++) await failItem(dir, id, { cls: f.cls ?? null, message: null, hash: f.hash ?? null }, 3);
+}
+
+/** A failure to record: class `cls`, content hash `hash`. */
+export const f = (cls: string | null = 'exit:1', hash: string | null = null) => ({ cls, message: null, hash });
+
+/** `n` failures of `id`, with the default limit 3 for the open markers. */
+export async function failN(dir: string, id: string, n: number, hash: string | null = null): Promise<void> {
+  for (let i = 0; i < n; i++) await failItem(dir, id, f('exit:1', hash), 3);
+}
+
+export const check = (dir: string, id: string, hash: string | null = null, limit = 3) => checkItem(dir, id, hash, limit, () => 3);
+
+/** `p` fails with exit 78 and a message naming `file`. */
+export async function expect78(p: Promise<unknown> | (() => unknown), file: string): Promise<void> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    expect(e).toBeInstanceOf(UserError);
+    expect((e as UserError).exitCode).toBe(78);
+    expect((e as Error).message).toContain(file);
+    return;
+  }
+  throw new Error('expected exit 78');
 }
