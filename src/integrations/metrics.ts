@@ -5,6 +5,7 @@ import { writeAtomic } from '../state/atomic-write.ts';
 import type { Plugin, Snapshot } from '../supervisor/bus.ts';
 import type { Job } from '../supervisor/job.ts';
 import { renderMetrics } from './metrics-format.ts';
+import { itemsGauges } from '../items/index.ts';
 
 export function attachMetrics(job: Job): Plugin {
   const file = job.cfg.metricsFile;
@@ -13,7 +14,13 @@ export function attachMetrics(job: Job): Plugin {
   let warned = false;
   const write = (s: Snapshot | null) => {
     if (!s) return;
-    const text = renderMetrics(job.cfg.name, s);
+    let items = null;
+    try {
+      items = itemsGauges(job.cfg.stateDir);
+    } catch (e) {
+      if (!warned) job.log.warn(`item memory: ${(e as Error).message}`);
+    }
+    const text = renderMetrics(job.cfg.name, s, items);
     // One write after another, so that the file always ends with the latest transition.
     last = last.then(() =>
       writeAtomic(file, text, { durable: false, mode: 0o644 }).then(

@@ -31,6 +31,11 @@ export function itemsSummary(stateDir: string): ItemsSummary {
   return { tracked: allKeys(stateDir).length, broken, brokenCount: marked.length, skippedTotal: readSkipped(stateDir) };
 }
 
+/** Just the two figures the metrics file carries, without listing every record (each transition). */
+export function itemsGauges(stateDir: string): { brokenCount: number; skippedTotal: number } {
+  return { brokenCount: markedKeys(stateDir).length, skippedTotal: readSkipped(stateDir) };
+}
+
 /** The ID in a record file; undefined when it is gone or unreadable (`item list` reports that, exit 78). */
 function idOf(file: string): string | undefined {
   try {

@@ -13,6 +13,7 @@ import { isRecord } from '../util/json.ts';
 import { STOP_REASONS, type StopReason } from '../policy/stop-reasons.ts';
 import { resumeCommand } from '../policy/stop-report.ts';
 import { existsSync } from 'node:fs';
+import { itemsSummary, type ItemsSummary } from '../items/index.ts';
 
 export interface StatusView {
   name: string;
@@ -28,6 +29,7 @@ export interface StatusView {
   child: ReturnType<typeof readChildHeartbeat>;
   inflight: ReturnType<typeof readInflight>;
   events: ReturnType<typeof readEvents>;
+  items: ItemsSummary;
   halt: { reason: string; rule: string; message: string; since: string; explanation: string; resume: string } | null;
 }
 
@@ -61,6 +63,7 @@ export function readStatus(stateDir: string, name: string, recent = 10): StatusV
     child: readChildHeartbeat(stateDir),
     inflight: readInflight(stateDir),
     events: readEvents(stateDir, recent),
+    items: itemsSummary(stateDir),
     halt,
   };
 }

@@ -52,6 +52,11 @@ export function renderText(v: StatusView): string {
     const bits = [c.step && `step ${JSON.stringify(c.step)}`, c.progress && `progress ${JSON.stringify(c.progress)}`, c.action && `action in flight ${JSON.stringify(c.action.name)}`].filter(Boolean);
     out.push(line('child said', `${bits.join(', ') || 'heartbeat'} (${ago(c.time)})`));
   }
+  if (v.items.tracked > 0 || v.items.skippedTotal > 0) {
+    const ids = v.items.broken.map((id) => JSON.stringify(id)).join(', ');
+    const more = v.items.brokenCount > v.items.broken.length ? `, and ${v.items.brokenCount - v.items.broken.length} more` : '';
+    out.push(line('items', `${v.items.tracked} with failures, ${v.items.brokenCount} circuit-broken${ids ? `: ${ids}${more}` : ''}; ${v.items.skippedTotal} skips`));
+  }
   if (m.lastExit) out.push(line('last exit', `${m.lastExit.signal ?? `code ${m.lastExit.code}`} ${m.lastExit.cls ? `(${m.lastExit.cls})` : '(success)'} ${ago(new Date(m.lastExit.at.wall).toISOString())}`));
   const sr = v.stopReason;
   if (sr && v.state !== 'running') out.push(line('last stop', `${sr.reason} (exit ${sr.exitCode}) ${ago(String(sr.time))}: ${sr.message}`));
