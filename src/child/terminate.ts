@@ -46,9 +46,10 @@ export async function reapGroup(pgid: number, killTimeoutMs: number): Promise<bo
   } catch {
     return false;
   }
-  const deadline = Date.now() + killTimeoutMs;
+  // On the monotonic clock: a wall-clock jump must not postpone the SIGKILL by hours.
+  const deadline = performance.now() + killTimeoutMs;
   while (groupAlive(pgid)) {
-    if (Date.now() >= deadline) {
+    if (performance.now() >= deadline) {
       try {
         process.kill(-pgid, 'SIGKILL');
       } catch {

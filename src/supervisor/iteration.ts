@@ -50,7 +50,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     : null;
   await writeInflight(cfg.stateDir, { ...base, pid: null, pidStartTime: null, startedAt: new Date().toISOString(), interrupted: told });
   if (told?.action) await clearChildAction(cfg.stateDir);
-  const started = Date.now();
+  const started = Date.now(); // shown to people
+  const startedMono = job.monoNow(); // measured
   const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: (c) => process.stderr.write(c) });
   if ('error' in child) {
     clearInflight(cfg.stateDir);
@@ -83,12 +84,12 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   onRequest();
   const timers: NodeJS.Timeout[] = [];
   if (cfg.timeoutMs > 0) timers.push(setTimeout(() => end('timeout'), cfg.timeoutMs));
-  if (cfg.maxRuntimeMs > 0) timers.push(setTimeout(() => end('budget'), Math.max(0, cfg.maxRuntimeMs - (started - job.startedWall))));
+  if (cfg.maxRuntimeMs > 0) timers.push(setTimeout(() => end('budget'), Math.max(0, cfg.maxRuntimeMs - (startedMono - job.startedMono))));
   if (cfg.mode === 'service' && (job.memory.consecutiveFailures > 0 || job.probing))
     timers.push(setTimeout(() => void upForMinUptime(job).catch((e) => job.log.error(`cannot save state: ${e.message}`)), cfg.minUptimeMs));
 
   const exit = await child.exited;
-  const durationMs = Date.now() - started;
+  const durationMs = Math.round(job.monoNow() - startedMono);
   for (const t of timers) clearTimeout(t);
   offRequest();
   term.dispose();

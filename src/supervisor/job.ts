@@ -31,6 +31,8 @@ export class Job {
   /** Set while a child runs: end it, giving the cause (stall detector, budgets). */
   terminateChild: ((cause: 'timeout' | 'stalled' | 'stopped' | 'budget') => void) | null = null;
   readonly startedWall = Date.now();
+  /** The same moment on the monotonic clock: durations and budgets are measured on it, never on wall time. */
+  readonly startedMono: number;
 
   readonly cfg: RunConfig;
   readonly env: Env;
@@ -38,9 +40,15 @@ export class Job {
 
   constructor(cfg: RunConfig, env: Env, memory: Memory) {
     this.cfg = cfg;
+    this.startedMono = env.clock.now().mono;
     this.env = env;
     this.memory = memory;
     this.iteration = memory.iterations + memory.failures + 1;
+  }
+
+  /** Monotonic milliseconds (the injected clock): for deadlines and durations, unmoved by wall-clock jumps. */
+  monoNow(): number {
+    return this.env.clock.now().mono;
   }
 
   get log(): Logger {

@@ -34,13 +34,13 @@ export function defaultEnv(cfg: RunConfig): Env {
 }
 
 async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
-  const deadline = Date.now() + cfg.waitLockMs;
+  const deadline = performance.now() + cfg.waitLockMs;
   const onCompromised = (e: Error) => log.error(`the job's lock was lost (${e.message}); another run may start`);
   for (let announced = false; ; announced = true) {
     const r = await tryLock(cfg.stateDir, onCompromised);
-    if (r.ok || Date.now() >= deadline) return r;
+    if (r.ok || performance.now() >= deadline) return r;
     if (!announced) log.info(`waiting up to ${cfg.waitLockMs}ms for the run holding the lock${r.owner ? ` (pid ${r.owner.pid})` : ''}`);
-    await sleep(Math.min(200, deadline - Date.now()), new AbortController().signal);
+    await sleep(Math.min(200, deadline - performance.now()), new AbortController().signal);
   }
 }
 

@@ -24,7 +24,7 @@ export const stopFiles = (job: Job) => [filePath(job.cfg.stateDir, 'stop'), ...j
 
 /** Budget usage now: restarts and cost since the last resume, runtime of this wrapper. */
 function usage(job: Job, m: Memory) {
-  return { restarts: m.restarts - m.budgetBase.restarts, cost: m.costTotal - m.budgetBase.cost, runtimeMs: Date.now() - job.startedWall };
+  return { restarts: m.restarts - m.budgetBase.restarts, cost: m.costTotal - m.budgetBase.cost, runtimeMs: job.monoNow() - job.startedMono };
 }
 
 /** At a boundary: a number ends the run with that code; null means go on and start the child. */
@@ -134,16 +134,17 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
 /** Backoff or interval: cut short by stop; a pause inside it holds the clock until resumed. */
 async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backoff'): Promise<void> {
   if (delayMs <= 0) return;
-  const until = Date.now() + delayMs;
-  job.nextStartAt = new Date(until).toISOString();
+  // The wait is measured on the monotonic clock; only the time shown to people is wall time.
+  const until = job.monoNow() + delayMs;
+  job.nextStartAt = new Date(Date.now() + delayMs).toISOString();
   if (phase === 'backoff') {
     job.event('backoff', { delayMs, until: job.nextStartAt });
     job.log.info(`restarting in ${formatDuration(delayMs)}`);
   }
   job.enter(phase);
-  while (Date.now() < until) {
+  while (job.monoNow() < until) {
     if (job.controls.stop || firstMarker(stopFiles(job))) return;
     if (firstMarker([filePath(job.cfg.stateDir, 'pause')])) return; // the boundary waits while paused
-    await sleep(until - Date.now(), job.controls.signal);
+    await sleep(until - job.monoNow(), job.controls.signal);
   }
 }
