@@ -16,7 +16,9 @@
 #
 # Environment:
 #   SAFEHALT_DEB_REVISION   Debian revision (default 1)
+#   SAFEHALT_DEB_BIN=path   package this executable (never build); default dist/safehalt
 #   SAFEHALT_DEB_REBUILD=1  build dist/safehalt even when it exists
+#   SAFEHALT_DEB_XZ_LEVEL   xz level of the package (default 6; the test uses 1)
 #   SOURCE_DATE_EPOCH       timestamps of the files (default: the date of the newest CHANGELOG entry)
 set -euo pipefail
 
@@ -28,9 +30,12 @@ say() { printf '[deb] %s\n' "$*"; }
 die() { printf '[deb] error: %s\n' "$*" >&2; exit 1; }
 command -v dpkg-deb >/dev/null || die "dpkg-deb is missing (Debian package dpkg)"
 
-if [ "${SAFEHALT_DEB_REBUILD:-}" = 1 ] || [ ! -x dist/safehalt ]; then
+# The executable to package: SAFEHALT_DEB_BIN as it is, else dist/safehalt, built when missing.
+BIN="${SAFEHALT_DEB_BIN:-dist/safehalt}"
+if [ -z "${SAFEHALT_DEB_BIN:-}" ] && { [ "${SAFEHALT_DEB_REBUILD:-}" = 1 ] || [ ! -x "$BIN" ]; }; then
   bash scripts/build.sh
 fi
+[ -x "$BIN" ] || die "$BIN is missing or not executable"
 
 VERSION="$(node -p "require('./package.json').version")"
 REVISION="${SAFEHALT_DEB_REVISION:-1}"
@@ -56,7 +61,7 @@ gz() { gzip -9n -c "$1" >"$2"; }
 
 # The program --------------------------------------------------------------------------------
 d usr/bin
-install -m 0755 dist/safehalt "$STAGE/usr/bin/safehalt"
+install -m 0755 "$BIN" "$STAGE/usr/bin/safehalt"
 out="$("$STAGE/usr/bin/safehalt" --version)"
 [ "$out" = "$VERSION" ] || die "the staged safehalt --version printed '$out', expected '$VERSION'"
 

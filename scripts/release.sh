@@ -28,7 +28,7 @@ fi
 bash scripts/build.sh
 out="$(dist/safehalt --version)"
 [ "$out" = "$VERSION" ] || die "dist/safehalt --version printed '$out', expected '$VERSION'"
-SAFEHALT_DEB_REBUILD=0 bash scripts/package-deb.sh
+SAFEHALT_DEB_BIN=dist/safehalt bash scripts/package-deb.sh
 
 ARCH="$(node -p process.arch)"
 case "$ARCH" in x64) ARCH=x86_64 ;; arm64) ARCH=aarch64 ;; esac

@@ -19,7 +19,9 @@ describe.skipIf(!has('dpkg-deb'))('the Debian package', () => {
 
   beforeAll(() => {
     // Level 1 compression: the test needs the contents, not the smallest file.
-    execFileSync('bash', ['scripts/package-deb.sh'], { cwd: ROOT, env: cleanEnv({ SAFEHALT_DEB_XZ_LEVEL: '1' }), stdio: 'pipe', timeout: 600_000 });
+    // The binary under test is packaged as it is (SAFEHALT_BIN, set by npm test): no rebuild.
+    const env = cleanEnv({ SAFEHALT_DEB_XZ_LEVEL: '1', ...(process.env.SAFEHALT_BIN ? { SAFEHALT_DEB_BIN: process.env.SAFEHALT_BIN } : {}) });
+    execFileSync('bash', ['scripts/package-deb.sh'], { cwd: ROOT, env, stdio: 'pipe', timeout: 600_000 });
     contents = execFileSync('dpkg-deb', ['-c', DEB], { encoding: 'utf8' })
       .split('\n')
       .filter(Boolean)
