@@ -58,7 +58,6 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
   }
   const pidStartTime = procStartTime(child.pid);
-  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, startedAt: new Date(started).toISOString() });
   job.childPid = child.pid;
   job.childStartedAt = new Date(started).toISOString();
   job.nextStartAt = null;
@@ -73,6 +72,12 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     term.terminate(sig);
   };
   job.terminateChild = end;
+  // The checkpoint naming the child: if it cannot be written, the run's end could not be recorded
+  // either, so the child is stopped now and the write error ends the wrapper (exit 78).
+  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, startedAt: new Date(started).toISOString() }).then(
+    () => null,
+    (e: Error) => (end('stopped'), e),
+  );
   const onRequest = () => {
     const stop = job.controls.stop;
     if (stop && (stop.now || cfg.mode === 'service')) {
@@ -95,8 +100,9 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   term.dispose();
   job.terminateChild = null;
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
-  await checkpoint.catch(() => undefined);
+  const unrecorded = await checkpoint;
   clearInflight(cfg.stateDir);
+  if (unrecorded) throw unrecorded;
   job.childPid = null;
   return { code: exit.code, signal: exit.signal, durationMs, stderrTail: child.tail(), cause };
 }
