@@ -3,7 +3,8 @@
 // never through a symlink planted in place of the file. Synchronous underneath: five or six system
 // calls cost less than the thread-pool round trips of an asynchronous write (a supervisor writes
 // state at every run of its child).
-import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import { writeAll } from './write-all.ts';
 import { configError, UserError } from '../exit-codes.ts';
 
 export interface WriteOptions {
@@ -44,7 +45,7 @@ function replaceFile(file: string, data: string, mode: number, durable: boolean,
     fchmodSync(fd, mode); // whatever the umask
     // A file replaced by root (safehalt resume under sudo) keeps its owner, who reads it next.
     if (old && process.getuid?.() === 0 && (old.uid !== 0 || old.gid !== 0)) fchownSync(fd, old.uid, old.gid);
-    writeSync(fd, data);
+    writeAll(fd, data); // all of it, or throw: a short write on a full disk is not success
     if (durable) fsyncSync(fd);
     closeSync(fd);
     fd = -1;

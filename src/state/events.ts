@@ -1,6 +1,7 @@
 // events.jsonl: a bounded log of transitions. Lines are appended with O_APPEND (one write each);
 // past the bound the newest half is kept by an atomic rewrite. A reader skips a torn last line.
-import { closeSync, constants, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, constants, openSync, readFileSync, statSync } from 'node:fs';
+import { appendAll } from './write-all.ts';
 import { configError } from '../exit-codes.ts';
 import { writeAtomicSync } from './atomic-write.ts';
 import { filePath } from './files.ts';
@@ -36,7 +37,7 @@ function appendLine(file: string, line: string): void {
     throw e;
   }
   try {
-    writeSync(fd, line);
+    appendAll(fd, line); // the whole line or nothing, even on a full disk
   } finally {
     closeSync(fd);
   }
