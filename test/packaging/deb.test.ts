@@ -56,6 +56,10 @@ describe.skipIf(!has('dpkg-deb'))('the Debian package', () => {
     expect(execFileSync('dpkg-deb', ['-f', DEB, 'Depends'], { encoding: 'utf8' })).toMatch(/libc6/);
     expect(execFileSync('dpkg-deb', ['--ctrl-tarfile', DEB]).length).toBeGreaterThan(0);
     expect(readFileSync(path.join(root, 'var/lib/dpkg/info/safehalt.conffiles'), 'utf8').trim()).toBe('/etc/safehalt/example.env');
+    // Machine-readable copyright that covers what the executable bundles, the runtime included.
+    const copyright = readFileSync(path.join(root, 'usr/share/doc/safehalt/copyright'), 'utf8');
+    expect(copyright.split('\n')[0]).toBe('Format: https://www.debian.org/doc/packaging-manuals/copyright-format/1.0/');
+    for (const p of ['Files: node_modules/yargs/*', 'Files: node_modules/node/*', 'License: Node.js', 'License: Expat']) expect(copyright).toContain(p);
   });
 
   it('the installed binary runs a job and halts it', () => {
