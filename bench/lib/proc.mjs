@@ -113,6 +113,14 @@ export async function runBounded(cmd, args, { timeoutMs = 30_000, env = cleanEnv
   return { code: r.code, signal: r.signal, out, err, ms: r.at - p.startedAt, error: r.error };
 }
 
+/** Drop a file's pages from the page cache (as for an executable installed a while ago). A file just
+ * written is cached whole, and the kernel's fault-around then maps ~16 MB more of an executable
+ * into the RSS of each process that runs it than when its pages come from disk. */
+export function dropPageCache(file) {
+  spawnSync('sync', [file], { stdio: 'ignore', timeout: 10_000 });
+  spawnSync('dd', [`if=${file}`, 'iflag=nocache', 'count=0', 'status=none'], { stdio: 'ignore', timeout: 10_000 });
+}
+
 export const has = (bin) => spawnSync('sh', ['-c', `command -v ${bin}`], { stdio: 'ignore' }).status === 0;
 
 // ---- /proc ----------------------------------------------------------------------------------
@@ -155,9 +163,14 @@ function statusField(file, name) {
   }
 }
 
-/** Resident memory in MiB (VmRSS). */
+/** Resident memory in MiB (VmRSS), and its anonymous part (RssAnon: heap, stacks; the rest is
+ * mapped files, the executable's code above all). */
 export const rssMiB = (pid) => {
   const kb = statusField(`/proc/${pid}/status`, 'VmRSS');
+  return kb === null ? null : kb / 1024;
+};
+export const anonMiB = (pid) => {
+  const kb = statusField(`/proc/${pid}/status`, 'RssAnon');
   return kb === null ? null : kb / 1024;
 };
 

@@ -19,8 +19,8 @@ export function restartTable(rows) {
 
 export function idleTable(rows) {
   return table(
-    ['contender', 'RSS MiB', 'CPU ms/min', 'wake-ups/min'],
-    Object.entries(rows).map(([name, r]) => (r.error ? [name, `not measured: ${r.error}`, '', ''] : [name, f(r.rss), f(r.cpuPerMin, 2), f(r.wakePerMin, 0)])),
+    ['contender', 'RSS MiB', 'of which anonymous', 'CPU ms/min', 'wake-ups/min'],
+    Object.entries(rows).map(([name, r]) => (r.error ? [name, `not measured: ${r.error}`, '', '', ''] : [name, f(r.rss), f(r.anon), f(r.cpuPerMin, 2), f(r.wakePerMin, 0)])),
   );
 }
 

@@ -1,7 +1,8 @@
 // Workload 2: idle cost. Every contender supervises one `sleep` child, all at once (idle processes
 // do not compete). After a settling time, over the window: the supervisor's CPU, its wake-ups
 // (voluntary context switches of all its threads), and its resident memory at the end.
-import { cpuPreciseMs as cpuMs, now, removeTemp, rssMiB, sleep, tempDir, wakeups } from '../lib/proc.mjs';
+import { NODE24 } from '../lib/contenders.mjs';
+import { anonMiB, cpuPreciseMs as cpuMs, dropPageCache, now, removeTemp, rssMiB, sleep, tempDir, wakeups } from '../lib/proc.mjs';
 
 const CHILD = ['/bin/sleep', '100000'];
 const SETTLE_MS = 5000;
@@ -9,6 +10,8 @@ const SETTLE_MS = 5000;
 export async function idleCost({ contenders, windowMs, log }) {
   const running = [];
   const rows = {};
+  // The executables built or installed by this project are measured as if installed a while ago.
+  for (const file of new Set([NODE24, ...contenders.map((c) => c.bin)].filter(Boolean))) dropPageCache(file);
   try {
     for (const c of contenders) {
       const dir = tempDir('idle');
@@ -29,8 +32,9 @@ export async function idleCost({ contenders, windowMs, log }) {
       const cpu = cpuMs(h.pid);
       const wake = wakeups(h.pid);
       const rss = rssMiB(h.pid);
+      const anon = anonMiB(h.pid);
       if (cpu === null || before[i].cpu === null) rows[c.name] = { error: 'exited during the window' };
-      else rows[c.name] = { cpuPerMin: (cpu - before[i].cpu) / minutes, wakePerMin: (wake - before[i].wake) / minutes, rss };
+      else rows[c.name] = { cpuPerMin: (cpu - before[i].cpu) / minutes, wakePerMin: (wake - before[i].wake) / minutes, rss, anon };
       log(`  idle ${c.name}: ${JSON.stringify(rows[c.name], (k, v) => (typeof v === 'number' ? Number(v.toFixed(2)) : v))}`);
     });
   } finally {
