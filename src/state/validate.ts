@@ -42,6 +42,12 @@ export const oneOf = (...values: readonly (string | number)[]): Check => (v) =>
   values.includes(v as string) ? null : `expected one of ${values.join(', ')}, got ${short(v)}`;
 
 function short(v: unknown): string {
-  const s = JSON.stringify(v) ?? String(v);
+  let s: string;
+  try {
+    s = JSON.stringify(v) ?? String(v);
+  } catch {
+    // Nested too deep to serialise (JSON.stringify recurses): the type says enough.
+    s = Array.isArray(v) ? '[...]' : typeof v === 'object' && v !== null ? '{...}' : String(v);
+  }
   return s.length > 40 ? `${s.slice(0, 37)}...` : s;
 }

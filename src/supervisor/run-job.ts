@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.ts';
 import type { RunConfig } from '../cli/run-config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { loadMemory } from '../state/memory-store.ts';
-import { prepareStateDir } from '../state/state-dir.ts';
+import { prepareStateDir, refusePlantedLinks } from '../state/state-dir.ts';
 import { tryLock, type LockResult } from '../state/run-lock.ts';
 import { systemClock } from '../state/system-clock.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
@@ -55,6 +55,7 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
   const plugins: Plugin[] = [];
   try {
     removeStaleTemps(cfg.stateDir);
+    refusePlantedLinks(cfg.stateDir);
     // Every file that carries memory is vetted before anything is written (exit 78 otherwise).
     const memory = loadMemory(cfg.stateDir, cfg.name);
     readInflight(cfg.stateDir);
