@@ -13,7 +13,6 @@ function go() {
     exits++;
     if (stopping) process.exit(0);
     go();
-process.stdout.write('ready\n');
   });
 }
 
