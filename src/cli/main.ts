@@ -10,6 +10,7 @@ import { commandIn, commandName, GLOBAL_OPTIONS, optionNames } from './option-na
 import { COMPLETION_KEY_COMMAND } from './completion-command.ts';
 import { exitCodeEpilogue, formatExamples } from './help-text.ts';
 import { runCommand } from './run-command.ts';
+import { configFailure, readConfigFile } from './config-file.ts';
 
 export async function main(argv: string[]): Promise<number> {
   let code: number | undefined;
@@ -17,7 +18,7 @@ export async function main(argv: string[]): Promise<number> {
   const parser = yargs(argv)
     .scriptName('safehalt')
     .parserConfiguration({ 'populate--': true, 'boolean-negation': false, 'duplicate-arguments-array': true })
-    .config('config', 'read options from a JSON file')
+    .config('config', 'read options from a JSON file', readConfigFile)
     .version(VERSION)
     .strict()
     .recommendCommands()
@@ -29,7 +30,7 @@ export async function main(argv: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue(`${formatExamples(runCommand.examples ?? [])}\n\n${exitCodeEpilogue()}`)
     .fail((msg, err) => {
-      if (err && !(err instanceof UserError)) throw err;
+      if (err && !(err instanceof UserError) && !configFailure(err)) throw err;
       failure = err ? err.message : explainUnknown(msg, argv, knownOptions(argv), COMMANDS.map(commandName));
     });
   for (const c of COMMANDS as Command[]) {

@@ -1,9 +1,10 @@
 // Turning flag values into typed values, with "expected X, got Y" messages (usage errors, exit 64).
 import { usageError } from '../exit-codes.ts';
 import { parseDuration } from '../util/duration.ts';
+import { shown } from '../util/shown.ts';
 import type { SpikeRule, UserClass } from '../policy/config.ts';
 
-const got = (v: unknown) => JSON.stringify(v);
+const got = (v: unknown) => shown(v);
 const one = (flag: string, v: unknown): unknown => {
   if (Array.isArray(v)) {
     if (v.length > 1) throw usageError(`--${flag} was given ${v.length} times; give it once`);

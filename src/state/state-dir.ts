@@ -5,6 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { configError, usageError } from '../exit-codes.ts';
 import { filePath, type FileKey } from './files.ts';
+import { shown } from '../util/shown.ts';
 
 export interface Locate {
   stateDir?: string;
@@ -17,7 +18,7 @@ const NAME_RE = /^[A-Za-z0-9_@.+-]{1,128}$/;
 
 export function validName(name: string): string {
   if (!NAME_RE.test(name) || name === '.' || name === '..')
-    throw usageError(`--name: expected letters, digits and . _ @ + - (at most 128), got ${JSON.stringify(name)}`);
+    throw usageError(`--name: expected letters, digits and . _ @ + - (at most 128), got ${shown(name)}`);
   return name;
 }
 

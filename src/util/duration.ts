@@ -1,23 +1,24 @@
 // Durations as operators write them ("500ms", "10s", "5m", "2h", "1d"), parsed by the `ms` library.
 import ms from 'ms';
+import { shown } from './shown.ts';
 
 const MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
 
 /** Parse a duration flag; throws a message "expected X, got Y" on anything else. */
 export function parseDuration(flag: string, value: unknown): number {
   const text = String(value ?? '').trim();
-  const expected = `--${flag}: expected a duration such as 500ms, 10s, 5m, 2h or 0, got ${JSON.stringify(value)}`;
+  const expected = `--${flag}: expected a duration such as 500ms, 10s, 5m, 2h or 0, got ${shown(value)}`;
   if (text === '') throw new Error(expected);
   if (/^\d+(\.\d+)?$/.test(text)) {
     // A bare number is seconds, as in systemd's RestartSec= and sleep(1).
     const seconds = Number(text);
-    if (seconds * 1000 > MAX_DURATION_MS) throw new Error(`--${flag}: ${text}s is more than a year; use a smaller duration`);
+    if (seconds * 1000 > MAX_DURATION_MS) throw new Error(`--${flag}: ${shown(text)} seconds is more than a year; use a smaller duration`);
     return Math.round(seconds * 1000);
   }
   const parsed = ms(text as ms.StringValue);
   if (typeof parsed !== 'number' || !Number.isFinite(parsed)) throw new Error(expected);
-  if (parsed < 0) throw new Error(`--${flag}: a duration cannot be negative, got ${JSON.stringify(value)}`);
-  if (parsed > MAX_DURATION_MS) throw new Error(`--${flag}: ${text} is more than a year; use a smaller duration`);
+  if (parsed < 0) throw new Error(`--${flag}: a duration cannot be negative, got ${shown(value)}`);
+  if (parsed > MAX_DURATION_MS) throw new Error(`--${flag}: ${shown(text)} is more than a year; use a smaller duration`);
   return Math.round(parsed);
 }
 
