@@ -16,7 +16,8 @@ import type { Command } from '../src/cli/command.ts';
 import { LOCATE_OPTIONS } from '../src/cli/command.ts';
 import { commandName, GLOBAL_OPTIONS, optionNames } from '../src/cli/option-names.ts';
 import { RUN_GROUPS, RUN_OPTION_NAMES } from '../src/cli/run-options.ts';
-import { EXIT_MEANINGS } from '../src/exit-codes.ts';
+import { EXIT, EXIT_MEANINGS } from '../src/exit-codes.ts';
+import { RESTART_PREVENT_EXIT_STATUS } from '../src/unit/render-unit.ts';
 import { STOP_REASONS } from '../src/policy/stop-reasons.ts';
 import { VERSION } from '../src/version.ts';
 
@@ -140,7 +141,18 @@ function pageDate(): string {
   return m ? m[1] : new Date().toISOString().slice(0, 10);
 }
 
+/** Inline {{exit:NAME}}, {{stop-exit:REASON}} and {{restart-prevent}}: numbers from the tables. */
+function inlineTokens(text: string): string {
+  return text.replace(/\{\{(exit|stop-exit):(\w+)\}\}|\{\{restart-prevent\}\}/g, (token, kind?: string, name?: string) => {
+    if (!kind) return RESTART_PREVENT_EXIT_STATUS.join(' ');
+    const code = kind === 'exit' ? (EXIT as Record<string, number>)[name!] : (STOP_REASONS as Record<string, { exit: number }>)[name!]?.exit;
+    if (code === undefined) throw new Error(`man: ${token}: no such ${kind === 'exit' ? 'exit code' : 'stop reason'}`);
+    return String(code);
+  });
+}
+
 export function renderMan(markdown: string = readFileSync(MAN_SOURCE, 'utf8')): string {
+  markdown = inlineTokens(markdown);
   const front = /^---\n([\s\S]*?)\n---\n/.exec(markdown);
   const meta = Object.fromEntries((front?.[1] ?? '').split('\n').map((l) => l.split(/:\s*/, 2) as [string, string]));
   const lines = markdown.slice(front ? front[0].length : 0).split('\n');
