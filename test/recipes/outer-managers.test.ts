@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(PM2))('PM2: stop_exit_codes [0, 80-84]', () => {
   function pm2(job: Job): (...args: string[]) => string {
     const home = tempDir('safehalt-pm2-');
     const config = path.join(home, 'ecosystem.config.cjs');
-    const text = readFileSync(path.join(ROOT, 'packaging/recipes/ecosystem.config.js'), 'utf8');
+    const text = readFileSync(path.join(ROOT, 'packaging/recipes/ecosystem.config.cjs'), 'utf8');
     // The recipe's app, pointed at the test job.
     const app = `{ ...base, script: ${JSON.stringify(job.argv[0])}, args: ${JSON.stringify(job.argv.slice(1))} }`;
     writeFileSync(config, `${text}\nconst base = module.exports.apps[0];\nmodule.exports = { apps: [${app}] };\n`);

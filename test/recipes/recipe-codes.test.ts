@@ -19,7 +19,7 @@ describe('recipe files', () => {
     expect(read('supervisord.conf')).toMatch(/^autorestart=unexpected$/m);
   });
   it('PM2: stop_exit_codes is 0 and the same codes', () => {
-    const app = createRequire(import.meta.url)(path.join(RECIPES, 'ecosystem.config.js')).apps[0];
+    const app = createRequire(import.meta.url)(path.join(RECIPES, 'ecosystem.config.cjs')).apps[0];
     expect(app.stop_exit_codes).toEqual([EXIT.OK, ...RESTART_PREVENT_EXIT_STATUS]);
     expect(app.interpreter).toBe('none');
     expect(app.kill_timeout).toBeGreaterThan(10_000);

@@ -1,4 +1,4 @@
-// PM2: pm2 start ecosystem.config.js
+// PM2: pm2 start ecosystem.config.cjs
 // PM2 restarts an app that exits unless its exit code is in stop_exit_codes: safehalt's halt
 // codes go there, so after a safe halt (80-82), a latched refusal (83) or a busy lock (84) the app
 // stays "stopped" until someone resumes the job and runs `pm2 restart sync`.
