@@ -15,7 +15,9 @@ import { readTrustedJson } from './read-trusted.ts';
 import { isRecord } from '../util/json.ts';
 
 export const LOCK_STALE_MS = 60_000;
-export const LOCK_UPDATE_MS = 20_000;
+// The lock's mtime is refreshed as seldom as proper-lockfile allows (stale / 2): each refresh wakes
+// an idle wrapper (a timer and two thread-pool calls).
+export const LOCK_UPDATE_MS = LOCK_STALE_MS / 2;
 
 export interface Owner {
   pid: number;
