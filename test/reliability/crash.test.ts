@@ -164,6 +164,6 @@ describe('crash consistency under SIGKILL', () => {
     expect(lanes.flatMap((l) => l.problems)).toEqual([]);
     expect(totals.kills).toBeGreaterThanOrEqual(KILLS);
     // The kills landed across the transitions, not only at start-up.
-    expect(Object.keys(totals.killedAfter)).toEqual(expect.arrayContaining(['started', 'exited', 'backoff']));
+    expect(Object.keys(totals.killedAfter)).toEqual(expect.arrayContaining(['supervising', 'started', 'backoff']));
   });
 });

@@ -67,7 +67,7 @@ function fill(mnt: string, leave = 0): void {
 const starts = (file: string) => (existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter(Boolean).length : 0);
 
 /** The crash-looping child: counts its start outside the mount, says something long, fails. */
-const child = (startsFile: string, noise = 0) => ['sh', '-c', `echo x >> ${startsFile}; ${noise ? `head -c ${noise} /dev/zero | tr '\\0' e >&2; ` : ''}exit 1`];
+const child = (startsFile: string, noise = 0) => ['sh', '-c', `echo x >> ${startsFile}; ${noise ? `head -c ${noise} /dev/zero | tr '\\0' e >&2; echo >&2; ` : ''}exit 1`];
 
 const loopArgs = (dir: string) => ['run', '--backoff-initial', '50ms', '--backoff-max', '50ms', '--max-consecutive-failures', '0', '--max-failures', '0', '--spike', 'none', '--heartbeat-interval', '100ms', '--state-dir', dir];
 
