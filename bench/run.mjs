@@ -41,7 +41,7 @@ const WITH = option('contenders') && new Set(option('contenders').split(','));
 const BASELINE = option('baseline') && path.resolve(option('baseline'));
 const P = QUICK
   ? { rounds: 1, windowMs: 2000, idleMs: 20_000, stopReps: 2, reactReps: 2, startReps: 3, itemRuns: 3 }
-  : { rounds: 3, windowMs: 5000, idleMs: 60_000, stopReps: 5, reactReps: 5, startReps: 7, itemRuns: 9 };
+  : { rounds: 3, windowMs: 5000, idleMs: 60_000, stopReps: 4, reactReps: 5, startReps: 6, itemRuns: 7 };
 const TOTAL_BOUND_MS = (QUICK ? 10 : 25) * 60_000;
 
 const t0 = Date.now();

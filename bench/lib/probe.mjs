@@ -8,7 +8,9 @@ import path from 'node:path';
 import { now } from './proc.mjs';
 
 // perl is part of every Debian system (perl-base); it starts in a few ms.
-const PERL = `use Fcntl; sysopen(my $f, $ARGV[0], O_WRONLY|O_NONBLOCK) or exit 3; syswrite $f, "u";
+const PERL = `use Fcntl; sysopen(my $f, $ARGV[0], O_WRONLY|O_NONBLOCK) or exit 3;
+if ($ARGV[1] eq "pulse" && $ENV{SAFEHALT_HEARTBEAT_FILE}) { open(my $h, ">", $ENV{SAFEHALT_HEARTBEAT_FILE}); close $h; }
+syswrite $f, "u";
 $SIG{TERM} = sub { syswrite $f, "t"; exit 0 } if $ARGV[1] eq "trap";
 $SIG{TERM} = "IGNORE" if $ARGV[1] eq "ignore";
 sleep 1000 while 1;`;
@@ -46,7 +48,8 @@ export function openProbe(dir, name = 'probe') {
   return {
     fifo,
     times,
-    /** argv of the child: `dies` (default TERM action), `trap` (handles TERM, exits 0) or `ignore`. */
+    /** argv of the child: `dies` (default TERM action), `trap` (handles TERM, exits 0), `ignore`, or
+     * `pulse` (dies on TERM; one safehalt heartbeat, through the pulse file, as it starts). */
     argv: (kind) => ['/usr/bin/perl', script(dir), fifo, kind],
     /** Resolves with the time of `what` ('up', 'term', 'gone'). */
     when: (what) => (times[what] !== null ? Promise.resolve(times[what]) : new Promise((r) => waiters[what].push(r))),

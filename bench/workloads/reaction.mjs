@@ -43,7 +43,7 @@ async function stall(bin) {
   const dir = tempDir('stall');
   const probe = openProbe(dir);
   const stateDir = path.join(dir, 'job');
-  const p = start(bin, ['run', '--state-dir', stateDir, '--quiet', '--stall-timeout', `${STALL_MS}ms`, '--backoff-initial', '60s', '--backoff-max', '60s', '--', ...probe.argv('dies')]);
+  const p = start(bin, ['run', '--state-dir', stateDir, '--quiet', '--stall-timeout', `${STALL_MS}ms`, '--backoff-initial', '60s', '--backoff-max', '60s', '--', ...probe.argv('pulse')]);
   try {
     const up = await within(probe.when('up'), 10_000);
     if (up === null) return { error: p.child.exitCode !== null ? `exited ${p.child.exitCode}` : 'child did not start' };
@@ -62,7 +62,7 @@ export async function reactions({ reps, log, bins }) {
     ['file', '`.stop` touched during a 60 s backoff → wrapper exit', (bin) => stopDuringBackoff(bin, 'file')],
     ['command', '`safehalt stop` during a 60 s backoff → wrapper exit', (bin) => stopDuringBackoff(bin, 'command')],
     ['signal', 'SIGTERM during a 60 s backoff → wrapper exit', (bin) => stopDuringBackoff(bin, 'signal')],
-    ['stall', `child heartbeat stall (--stall-timeout ${STALL_MS / 1000}s) → child killed, beyond the timeout`, stall],
+    ['stall', `child heartbeat stall (--stall-timeout ${STALL_MS / 1000}s; one heartbeat as it starts) → child killed, beyond the timeout`, stall],
   ];
   const rows = [];
   for (const [key, what, fn] of cases) {
