@@ -60,6 +60,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   const pidStartTime = procStartTime(child.pid);
   job.childPid = child.pid;
   job.childStartedAt = new Date(started).toISOString();
+  job.childStartedMono = startedMono;
   job.nextStartAt = null;
   job.enter('running');
   if (child.pid > 0) job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);

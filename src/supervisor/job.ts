@@ -22,6 +22,8 @@ export class Job {
   iterationsThisRun = 0;
   childPid: number | null = null;
   childStartedAt: string | null = null;
+  /** The same moment on the monotonic clock (liveness is measured on it). */
+  childStartedMono: number | null = null;
   nextStartAt: string | null = null;
   detail: string | null = null;
   /** The current run is a half-open probe (policy/probe.ts). */

@@ -125,6 +125,32 @@ describe.skipIf(!available)('wall-clock jumps (libfaketime)', () => {
     expect((await w.done).code).toBe(0);
   });
 
+  it('a jump forward does not make a child that beats steadily look stalled (--stall-timeout)', async () => {
+    const clock = fakeClock();
+    const dir = stateDir();
+    const beating = 'i=0; while [ $i -lt 12 ]; do touch "$SAFEHALT_HEARTBEAT_FILE"; sleep 0.25; i=$((i+1)); done; exit 0';
+    const w = start(['run', '--mode', 'once', '--stall-timeout', '2s', '--state-dir', dir, '--', 'sh', '-c', beating], { env: clock.env });
+    await waitFor(() => events(dir, 'started').length === 1, 15_000, 'the start');
+    await new Promise((r) => setTimeout(r, 500));
+    clock.set(3);
+    const r = await w.done;
+    expect(events(dir, 'stalled')).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it('a jump back does not hide a stall', async () => {
+    const clock = fakeClock();
+    const dir = stateDir();
+    const w = start(['run', '--mode', 'once', '--stall-timeout', '2s', '--kill-timeout', '500ms', '--state-dir', dir, '--', 'sh', '-c', 'touch "$SAFEHALT_HEARTBEAT_FILE"; sleep 0.5; touch "$SAFEHALT_HEARTBEAT_FILE"; exec sleep 60'], { env: clock.env });
+    await waitFor(() => events(dir, 'started').length === 1, 15_000, 'the start');
+    clock.set(-3);
+    const t0 = Date.now();
+    const r = await Promise.race([w.done, new Promise<null>((res) => setTimeout(() => res(null), 15_000))]);
+    if (r === null) w.proc.kill('SIGTERM');
+    expect(events(dir, 'stalled')).toHaveLength(1);
+    expect(Date.now() - t0).toBeLessThan(8000);
+  });
+
   it('a jump back while the group is reaped does not delay the SIGKILL of a grandchild that ignores TERM', async () => {
     const clock = fakeClock();
     const dir = stateDir();
