@@ -40,8 +40,8 @@ const ONLY = option('only') && new Set(option('only').split(','));
 const WITH = option('contenders') && new Set(option('contenders').split(','));
 const BASELINE = option('baseline') && path.resolve(option('baseline'));
 const P = QUICK
-  ? { rounds: 1, windowMs: 2000, idleMs: 20_000, stopReps: 2, reactReps: 2, startReps: 3, itemRuns: 3 }
-  : { rounds: 3, windowMs: 5000, idleMs: 60_000, stopReps: 4, reactReps: 5, startReps: 6, itemRuns: 7 };
+  ? { rounds: 1, windowMs: 2000, idleMs: 20_000, settleMs: 10_000, stopReps: 2, reactReps: 2, startReps: 3, itemRuns: 3 }
+  : { rounds: 3, windowMs: 5000, idleMs: 60_000, settleMs: 30_000, stopReps: 4, reactReps: 5, startReps: 6, itemRuns: 7 };
 const TOTAL_BOUND_MS = (QUICK ? 10 : 25) * 60_000;
 
 const t0 = Date.now();
@@ -88,7 +88,12 @@ function render(res, m, missing) {
       'The child (`/bin/false`) exits at once; each contender restarts it with its shortest delay: safehalt with `--backoff-initial 0 --max-consecutive-failures 0 --max-failures 0 --spike none` (`--mode loop --interval 0`, or service mode with `--min-uptime 0`), writing its durable state (`state.json`, `inflight.json`, fsync\'d) at every run; PM2 with `restart_delay 0` and `max_restarts` lifted; supervisord with `startsecs=0`. runsv, s6-supervise and supervise wait a fixed second by design (their run script also counts its starts). Medians of ' +
         `${P.rounds} round(s) of ${P.windowMs / 1000} s.`,
     );
-  if (ok(res.idle)) sec('2. Idle cost', idleTable(res.idle), `Each supervises one \`sleep\` child (defaults: safehalt writes heartbeat.json every 10 s), all at once, over ${P.idleMs / 1000} s after 5 s of settling. CPU is user+system of the supervisor process; wake-ups are the voluntary context switches of all its threads. PM2's figure is its daemon's. The page cache of the executables this project builds or installs (safehalt, Node 24) is dropped first, as for binaries installed a while ago: a file just written is cached whole, and fault-around then maps some 16 MB more of it into the RSS.`);
+  if (ok(res.idle))
+    sec(
+      '2. Idle cost',
+      idleTable(res.idle, P.settleMs),
+      `Each supervises one \`sleep\` child (defaults: safehalt writes heartbeat.json every 10 s), all at once, over ${P.idleMs / 1000} s after ${P.settleMs / 1000} s of settling (start-up and the first garbage collections after it; their CPU is the last column). CPU is user+system of the supervisor process (all threads, ns precision); wake-ups are the voluntary context switches of all its threads. PM2's figures are its daemon's. The page cache of the executables this project builds or installs (safehalt, Node 24) is dropped first, as for binaries installed a while ago: a file just written is cached whole, and fault-around then maps some 16 MB more of it into the RSS.`,
+    );
   if (Array.isArray(res.stop)) sec('3. Stop latency', stopTable(res.stop), `From SIGTERM to the supervisor (or the launch of its stop command) until the child's TERM handler runs and until the child is gone; the supervisor's exit after the child's when it exits. Medians of ${P.stopReps}. PM2 gets SIGTERM at its daemon; PM2 is set to \`kill_signal: SIGTERM\` (its default is SIGINT).`);
   if (Array.isArray(res.reaction)) sec('4. Reaction', reactionTable(res.reaction), `Medians of ${P.reactReps}.`);
   if (Array.isArray(res.startup))
@@ -128,7 +133,7 @@ async function main() {
   const res = {};
   const long = usable.filter((c) => !c.modes || c.modes.includes('long'));
   res.restart = await step('restart', () => restartThroughput({ contenders: usable, rounds: P.rounds, windowMs: P.windowMs, log }));
-  res.idle = await step('idle', () => idleCost({ contenders: long, windowMs: P.idleMs, log }));
+  res.idle = await step('idle', () => idleCost({ contenders: long, windowMs: P.idleMs, settleMs: P.settleMs, log }));
   res.stop = await step('stop', () => stopLatency({ contenders: long, reps: P.stopReps, log }));
   const bins = [{ tag: '', bin: SAFEHALT }, ...(BASELINE ? [{ tag: ' (baseline)', bin: BASELINE }] : [])];
   res.reaction = await step('reaction', () => reactions({ reps: P.reactReps, log, bins }));

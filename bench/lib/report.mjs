@@ -17,10 +17,12 @@ export function restartTable(rows) {
   );
 }
 
-export function idleTable(rows) {
+export function idleTable(rows, settleMs) {
   return table(
-    ['contender', 'RSS MiB', 'of which anonymous', 'CPU ms/min', 'wake-ups/min'],
-    Object.entries(rows).map(([name, r]) => (r.error ? [name, `not measured: ${r.error}`, '', '', ''] : [name, f(r.rss), f(r.anon), f(r.cpuPerMin, 2), f(r.wakePerMin, 0)])),
+    ['contender', 'RSS MiB', 'of which anonymous', 'CPU ms/min', 'wake-ups/min', `CPU ms, start-up and first ${settleMs / 1000} s`],
+    Object.entries(rows).map(([name, r]) =>
+      r.error ? [name, `not measured: ${r.error}`, '', '', '', ''] : [name, f(r.rss), f(r.anon), f(r.cpuPerMin, 2), f(r.wakePerMin, 0), f(r.startCpu)],
+    ),
   );
 }
 
