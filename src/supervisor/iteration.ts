@@ -58,6 +58,19 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
   }
   const pidStartTime = procStartTime(child.pid);
+  const term = new Terminator(child, cfg.killTimeoutMs);
+  let cause: Cause | undefined;
+  const end = (why: Cause, sig: NodeJS.Signals = 'SIGTERM') => {
+    cause ??= why;
+    term.terminate(sig);
+  };
+  // The checkpoint naming the child, before anything announces it: if it cannot be written, the
+  // run's end could not be recorded either, so the child is stopped now and the write error ends
+  // the wrapper (exit 78).
+  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, startedAt: new Date(started).toISOString() }).then(
+    () => null,
+    (e: Error) => (end('stopped'), e),
+  );
   job.childPid = child.pid;
   job.childStartedAt = new Date(started).toISOString();
   job.childStartedMono = startedMono;
@@ -66,19 +79,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   if (child.pid > 0) job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);
   job.event('started', { pid: child.pid, iteration: job.iteration });
 
-  const term = new Terminator(child, cfg.killTimeoutMs);
-  let cause: Cause | undefined;
-  const end = (why: Cause, sig: NodeJS.Signals = 'SIGTERM') => {
-    cause ??= why;
-    term.terminate(sig);
-  };
   job.terminateChild = end;
-  // The checkpoint naming the child: if it cannot be written, the run's end could not be recorded
-  // either, so the child is stopped now and the write error ends the wrapper (exit 78).
-  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, startedAt: new Date(started).toISOString() }).then(
-    () => null,
-    (e: Error) => (end('stopped'), e),
-  );
   const onRequest = () => {
     const stop = job.controls.stop;
     if (stop && (stop.now || cfg.mode === 'service')) {
