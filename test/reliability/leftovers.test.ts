@@ -9,8 +9,8 @@ describe('leftovers of interrupted writes', () => {
   it('the next start removes them, and only them', async () => {
     const dir = stateDir();
     mkdirSync(dir, { mode: 0o700 });
-    const temps = ['state.json.3158188766', 'inflight.json.1130108179', 'heartbeat.json.9f3a2b1c', 'lock-owner.json.0', 'stop-reason.json.42', 'events.jsonl.77'];
-    const kept = ['child-heartbeat.json.123', 'notes.txt', 'state.json.bad', 'state.json.backup.1'];
+    const temps = ['lock-claim.999999.json', 'state.json.3158188766', 'inflight.json.1130108179', 'heartbeat.json.9f3a2b1c', 'lock-owner.json.0', 'stop-reason.json.42', 'events.jsonl.77'];
+    const kept = [`lock-claim.${process.pid}.json`, 'child-heartbeat.json.123', 'notes.txt', 'state.json.bad', 'state.json.backup.1'];
     for (const f of [...temps, ...kept]) writeFileSync(path.join(dir, f), 'partial', { mode: 0o600 });
     const r = await cli(['run', '--mode', 'once', '--state-dir', dir, '--', 'true']);
     expect(r.code).toBe(0);
