@@ -2,7 +2,7 @@
 // with its shortest delay. Counted over a window after a warm-up: restarts per second, and the
 // supervisor's own CPU (utime+stime of its process, children excluded) per restart.
 import { median, rotate } from '../lib/stats.mjs';
-import { cpuMs, now, removeTemp, sleep, tempDir } from '../lib/proc.mjs';
+import { cpuPreciseMs as cpuMs, now, removeTemp, sleep, tempDir } from '../lib/proc.mjs';
 
 const CHILD = ['/bin/false'];
 // runsv, s6-supervise and supervise wait a fixed second, supervisord ticks once a second: one
