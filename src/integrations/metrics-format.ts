@@ -50,7 +50,7 @@ export function renderMetrics(job: string, s: Snapshot, items: { brokenCount: nu
     family('last_exit_code', 'gauge', 'Exit status of the last run (128+N for signal N).', one(lastExitCode(s))),
     family('last_exit_timestamp_seconds', 'gauge', 'Wall time the last run ended.', one(seconds(m.lastExit?.at.wall))),
     family('last_success_timestamp_seconds', 'gauge', 'Wall time the last successful run ended.', one(seconds(m.lastSuccessAt?.wall))),
-    family('items_circuit_broken', 'gauge', 'Work items whose circuit is open (`safehalt item check` says skip).', one(items?.brokenCount ?? 0)),
-    family('items_skipped_total', 'counter', 'Work items skipped by `item check` and `item filter`.', one(items?.skippedTotal ?? 0)),
+    family('items_circuit_broken', 'gauge', 'Work items whose circuit is open (`safehalt item check` says skip).', items ? one(items.brokenCount) : []),
+    family('items_skipped_total', 'counter', 'Work items skipped by `item check` and `item filter`.', items ? one(items.skippedTotal) : []),
   ].join('\n') + '\n';
 }

@@ -5,7 +5,7 @@
 // state at every run of its child).
 import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, type Stats } from 'node:fs';
 import { writeAll } from './write-all.ts';
-import { configError, UserError } from '../exit-codes.ts';
+import { configError, EXIT, UserError } from '../exit-codes.ts';
 
 export interface WriteOptions {
   /** fsync before rename: on for failure memory, off for heartbeats. */
@@ -62,17 +62,33 @@ function replaceFile(file: string, data: string, mode: number, durable: boolean,
 }
 
 /** A write that failed (disk full, read-only, permission): exit 78, naming the file and the cause. */
-export function writeFailed(file: string, e: unknown): Error {
+const WRITE_CAUSES: Record<string, string> = {
+  ENOSPC: 'the disk is full',
+  EDQUOT: 'the disk quota is used up',
+  EROFS: 'the file system is read-only',
+  EACCES: 'permission denied',
+  EPERM: 'operation not permitted',
+};
+
+/** Why a write failed, in words. */
+export const writeCause = (e: unknown): string => {
   const err = e as NodeJS.ErrnoException;
-  if (err instanceof UserError) return err;
-  const why: Record<string, string> = {
-    ENOSPC: 'the disk is full',
-    EDQUOT: 'the disk quota is used up',
-    EROFS: 'the file system is read-only',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-  };
-  return configError(`cannot write ${file}: ${why[err.code ?? ''] ?? err.message}; safehalt does not run a job whose memory it cannot record. Fix the state directory, then start again.`);
+  return WRITE_CAUSES[err.code ?? ''] ?? err.message;
+};
+
+export class WriteError extends UserError {
+  readonly file: string;
+  readonly why: string;
+
+  constructor(file: string, why: string) {
+    super(`cannot write ${file}: ${why}; safehalt does not run a job whose memory it cannot record. Fix the state directory, then start again.`, EXIT.CONFIG);
+    this.file = file;
+    this.why = why;
+  }
+}
+
+export function writeFailed(file: string, e: unknown): Error {
+  return e instanceof UserError ? e : new WriteError(file, writeCause(e));
 }
 
 export function writeAtomicSync(file: string, data: string, opts: WriteOptions = {}): void {

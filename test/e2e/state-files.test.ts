@@ -85,3 +85,17 @@ describe('state files', () => {
   });
 });
 
+
+describe('optional files', () => {
+  it('a heartbeat.json that cannot be written is one warning, and the job carries on', async () => {
+    const dir = stateDir();
+    mkdirSync(dir, { mode: 0o700 });
+    mkdirSync(path.join(dir, 'heartbeat.json')); // a directory where the file should be: rename fails
+    const r = await cli(['run', '--mode', 'loop', '--max-iterations', '3', '--heartbeat-interval', '100ms', '--state-dir', dir, '--', 'sleep', '0.2']);
+    expect(r.code).toBe(0);
+    const warnings = r.stderr.split('\n').filter((l) => l.includes('heartbeat not updated'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/cannot write .*heartbeat\.json: .*; the job carries on$/);
+    expect(warnings[0]).not.toContain('does not run a job');
+  });
+});
