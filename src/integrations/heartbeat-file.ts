@@ -1,6 +1,6 @@
 // heartbeat.json: the wrapper's own heartbeat, written at each transition and every
 // --heartbeat-interval. A failed write is a warning: it is not failure memory.
-import { bestEffortWriter } from './best-effort-write.ts';
+import { attachSnapshotFile } from './best-effort-write.ts';
 import { filePath } from '../state/files.ts';
 import { lastPulseMs, readChildHeartbeat } from '../state/child-heartbeat.ts';
 import type { Plugin, Snapshot } from '../supervisor/bus.ts';
@@ -35,18 +35,5 @@ export function heartbeatBody(job: Job, s: Snapshot) {
   };
 }
 
-export function attachHeartbeatFile(job: Job): Plugin {
-  const file = filePath(job.cfg.stateDir, 'heartbeat');
-  const put = bestEffortWriter(job.log, 'heartbeat');
-  const write = (s: Snapshot | null) => {
-    if (s) put(file, JSON.stringify(heartbeatBody(job, s), null, 2) + '\n', { durable: false });
-  };
-  const off = job.bus.on(write);
-  const timer = setInterval(() => write(job.bus.last), job.cfg.heartbeatIntervalMs);
-  return {
-    dispose() {
-      off();
-      clearInterval(timer);
-    },
-  };
-}
+export const attachHeartbeatFile = (job: Job): Plugin =>
+  attachSnapshotFile(job, 'heartbeat', filePath(job.cfg.stateDir, 'heartbeat'), (s) => JSON.stringify(heartbeatBody(job, s), null, 2) + '\n', { durable: false });

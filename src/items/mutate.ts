@@ -7,7 +7,8 @@ import { recordFile } from './layout.ts';
 import { withLock } from './lock.ts';
 import { setMarker } from './markers.ts';
 import type { ItemRecord } from './record.ts';
-import { readRecord, removeFile, updateRecord } from './store.ts';
+import { readRecord, updateRecord } from './store.ts';
+import { removeIfPresent } from '../state/read-trusted.ts';
 
 export interface FailResult {
   record: ItemRecord;
@@ -41,7 +42,7 @@ export async function okItem(stateDir: string, id: string): Promise<ItemRecord |
  */
 export async function forgetKey(stateDir: string, key: string): Promise<boolean> {
   const file = recordFile(stateDir, key);
-  const removed = present(file) && (await withLock(file, () => removeFile(file)));
+  const removed = present(file) && (await withLock(file, () => removeIfPresent(file)));
   setMarker(stateDir, key, false);
   return removed;
 }

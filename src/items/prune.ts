@@ -9,7 +9,7 @@ import { allKeys, fanouts, itemsDir, namesIn } from './layout.ts';
 import { markedKeys, setMarker } from './markers.ts';
 import { forgetKey } from './mutate.ts';
 
-/** A temp file of write-file-atomic left by a crash: KEY.json.NNNN. */
+/** A temp file of the atomic writer left by a crash: KEY.json.NNNN. */
 const LEFTOVER_RE = /^[0-9a-f]{64}\.json\.\d+$/;
 const LEFTOVER_AGE_MS = 10 * 60_000;
 

@@ -1,7 +1,7 @@
 // Reading and writing one item's record. Reads need no lock (every write is an atomic rename); every
-// change is a read-modify-write under the item's lock, written durably with write-file-atomic, so a
-// crash at any instant leaves the record as it was before or after, never torn.
-import { unlinkSync } from 'node:fs';
+// change is a read-modify-write under the item's lock, written durably by the one atomic writer
+// (src/state/atomic-write.ts), so a crash at any instant leaves the record before or after, never torn.
+import { removeIfPresent } from '../state/read-trusted.ts';
 import { writeJson } from '../state/atomic-write.ts';
 import { itemKey } from './id.ts';
 import { ensureFanout, recordFile } from './layout.ts';
@@ -39,18 +39,9 @@ export async function updateRecord(
     if (!u) return { before, after: before };
     // The record first, then the open marker: the record is the truth, the marker an index of it.
     if (u.next) await writeJson(file, u.next, { durable: true });
-    else removeFile(file);
+    else removeIfPresent(file);
     setMarker(stateDir, key, u.next !== undefined && u.open);
     return { before, after: u.next };
   });
 }
 
-export function removeFile(file: string): boolean {
-  try {
-    unlinkSync(file);
-    return true;
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw e;
-  }
-}
