@@ -77,6 +77,12 @@ export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunCo
     maxRetriesPerItem: a['max-retries-per-item'] === undefined ? null : count('max-retries-per-item', a['max-retries-per-item']),
     metricsFile: a['metrics-file'] ? path.resolve(String(a['metrics-file'])) : null,
     onHalt,
-    onHaltTimeoutMs: duration('on-halt-timeout', a['on-halt-timeout']),
+    onHaltTimeoutMs: positive('on-halt-timeout', duration('on-halt-timeout', a['on-halt-timeout'])),
   };
+}
+
+/** A bound that must bound something: 0 would end the hook before it starts. */
+function positive(flag: string, ms: number): number {
+  if (ms <= 0) throw usageError(`--${flag}: expected a duration above 0 (the hook is always bounded in time), got 0`);
+  return ms;
 }

@@ -23,6 +23,7 @@ describe('usage errors (exit 64)', () => {
     ['unknown flag', ['run', '--frobnicate', '--', 'true'], /Unknown argument/],
     ['unknown command', ['frobnicate'], /Unknown argument|Did you mean/],
     ['bad name', ['status', '--name', '../etc'], /--name: expected letters/],
+    ['unbounded hook', ['run', '--on-halt', 'true', '--on-halt-timeout', '0', '--', 'true'], /--on-halt-timeout: expected a duration above 0/],
   ];
   it.each(cases)('%s', async (_what, args, message) => {
     const r = await cli(args, { env: { XDG_STATE_HOME: stateDir() } });
