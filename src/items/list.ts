@@ -1,18 +1,10 @@
 // `item list`: every tracked item with its memory, as rows for people (a table) or scripts (JSON).
 import { isOpen } from './decide.ts';
 import { scanRecords } from './scan.ts';
+import type { ItemRecord } from './record.ts';
 
-export interface ItemRow {
-  id: string;
-  failures: number;
-  open: boolean;
-  totalFailures: number;
-  contentHash: string | null;
-  firstFailureAt: string | null;
-  lastFailureAt: string | null;
-  lastClass: string | null;
-  lastMessage: string | null;
-}
+/** A record as `list` shows it: its memory, and whether its circuit is open. */
+export type ItemRow = Omit<ItemRecord, 'schema' | 'updatedAt'> & { open: boolean };
 
 /** Rows sorted by ID; `brokenOnly` keeps the items whose circuit is open for `limit`. */
 export function listItems(stateDir: string, limit: number, brokenOnly: boolean): ItemRow[] {

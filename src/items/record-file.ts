@@ -30,7 +30,8 @@ export function readRecordFile(file: string, id?: string, privateDir = false): I
   return raw === undefined ? undefined : parseRecord(raw, file, id);
 }
 
-function readText(file: string): string | undefined {
+/** Open `file` without following links and hand the descriptor to `read`; undefined when absent. */
+function withOpen(file: string, read: (fd: number) => string | undefined): string | undefined {
   let fd: number;
   try {
     fd = openSync(file, FLAGS);
@@ -39,35 +40,32 @@ function readText(file: string): string | undefined {
     return slowPath(file);
   }
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile() || (EUID !== undefined && st.uid !== EUID) || st.size > MAX_RECORD_BYTES) return slowPath(file);
-    // A short read (which a regular file does not give) fails to parse, and readTrustedJson reads again.
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return n > st.size ? slowPath(file) : buf.toString('utf8', 0, n);
+    return read(fd);
   } finally {
     closeSync(fd);
   }
 }
 
-function readQuick(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, FLAGS);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    return slowPath(file);
-  }
-  try {
+const readText = (file: string) =>
+  withOpen(file, (fd) => {
+    const st = fstatSync(fd);
+    if (!st.isFile() || (EUID !== undefined && st.uid !== EUID) || st.size > MAX_RECORD_BYTES) return slowPath(file);
+    // A short read (which a regular file does not give) fails to parse, and readTrustedJson reads again.
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    return n > st.size ? slowPath(file) : buf.toString('utf8', 0, n);
+  });
+
+const readQuick = (file: string) =>
+  withOpen(file, (fd) => {
     // A regular file reads in full at once; anything else (a short read, a FIFO, a directory) fails
     // to parse or throws here, and slowPath says what it is.
-    const n = readSync(fd, buf, 0, buf.length, 0);
-    return n > MAX_RECORD_BYTES ? slowPath(file) : buf.toString('utf8', 0, n);
-  } catch {
-    return slowPath(file);
-  } finally {
-    closeSync(fd);
-  }
-}
+    try {
+      const n = readSync(fd, buf, 0, buf.length, 0);
+      return n > MAX_RECORD_BYTES ? slowPath(file) : buf.toString('utf8', 0, n);
+    } catch {
+      return slowPath(file);
+    }
+  });
 
 /** readTrustedText throws the right exit-78 error for a link, a foreign owner or not a regular file;
  * what is left to refuse is a size no record has. */
