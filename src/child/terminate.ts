@@ -2,9 +2,10 @@
 // After the leader is gone, stragglers of its group (grandchildren) get the same treatment.
 import { groupAlive } from './proc.ts';
 import type { ChildHandle } from './spawn-child.ts';
+import { after, sleep, type Cancel } from '../util/long-timer.ts';
 
 export class Terminator {
-  private killTimer: NodeJS.Timeout | null = null;
+  private killTimer: Cancel | null = null;
   started = false;
 
   private readonly child: ChildHandle;
@@ -22,7 +23,7 @@ export class Terminator {
     this.child.signalGroup(sig);
     // SIGCONT wakes a stopped group so that it can act on the signal.
     this.child.signalGroup('SIGCONT');
-    this.killTimer = setTimeout(() => this.kill(), this.killTimeoutMs);
+    this.killTimer = after(this.killTimeoutMs, () => this.kill());
   }
 
   kill(): void {
@@ -31,10 +32,12 @@ export class Terminator {
   }
 
   dispose(): void {
-    if (this.killTimer) clearTimeout(this.killTimer);
+    this.killTimer?.();
     this.killTimer = null;
   }
 }
+
+const NEVER = new AbortController().signal;
 
 /** After the leader exited: TERM what is left of the group, KILL it after the grace period. Polls
  * only here, briefly, since the exit of a process that is not our child cannot be awaited. */
@@ -57,7 +60,7 @@ export async function reapGroup(pgid: number, killTimeoutMs: number): Promise<bo
       }
       break;
     }
-    await new Promise((r) => setTimeout(r, 20));
+    await sleep(20, NEVER);
   }
   return true;
 }

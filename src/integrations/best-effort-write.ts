@@ -5,6 +5,7 @@ import { WriteError, writeAtomicSync, type WriteOptions } from '../state/atomic-
 import type { Logger } from '../log/logger.ts';
 import type { Plugin, Snapshot } from '../supervisor/bus.ts';
 import type { Job } from '../supervisor/job.ts';
+import { every } from '../util/long-timer.ts';
 
 export function bestEffortWriter(log: Logger, what: string): (file: string, text: string, opts: WriteOptions) => void {
   let warned = false;
@@ -24,11 +25,11 @@ export function attachSnapshotFile(job: Job, what: string, file: string, render:
   const put = bestEffortWriter(job.log, what);
   const write = (s: Snapshot | null) => s && put(file, render(s), opts);
   const off = job.bus.on(write);
-  const timer = setInterval(() => write(job.bus.last), job.cfg.heartbeatIntervalMs);
+  const stopTimer = every(job.cfg.heartbeatIntervalMs, () => write(job.bus.last));
   return {
     dispose() {
       off();
-      clearInterval(timer);
+      stopTimer();
     },
   };
 }

@@ -7,6 +7,7 @@ import type { Job } from '../supervisor/job.ts';
 import { isStalled } from './liveness.ts';
 import { NotifySender } from './notify-sender.ts';
 import { statusLine } from './status-line.ts';
+import { every } from '../util/long-timer.ts';
 
 /** systemd-notify waits up to 5s for the manager to read a message; a little more bounds it. */
 const HELPER_TIMEOUT_MS = 7000;
@@ -45,11 +46,11 @@ export function attachNotify(job: Job, env: NodeJS.ProcessEnv = process.env): Pl
   };
   const off = job.bus.on(onTransition);
   const period = watchdogPeriodMs(env);
-  const timer = period === null ? null : setInterval(() => healthy(job) && sender.send({ WATCHDOG: '1' }), period);
+  const stopPings = period === null ? null : every(period, () => healthy(job) && sender.send({ WATCHDOG: '1' }));
   return {
     async dispose() {
       off();
-      if (timer) clearInterval(timer);
+      stopPings?.();
       await sender.flush();
     },
   };

@@ -4,6 +4,7 @@
 // is logged and changes nothing else: the halt and its exit code stand.
 import { spawn } from 'node:child_process';
 import { formatDuration } from '../util/duration.ts';
+import { after, type Cancel } from '../util/long-timer.ts';
 import type { Plugin } from '../supervisor/bus.ts';
 import type { Job } from '../supervisor/job.ts';
 
@@ -30,15 +31,15 @@ export function runHook(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: numbe
       }
     };
     let timedOut = false;
-    let kill: NodeJS.Timeout | undefined;
-    const term = setTimeout(() => {
+    let kill: Cancel = () => {};
+    const term = after(timeoutMs, () => {
       timedOut = true;
       group('SIGTERM');
-      kill = setTimeout(() => group('SIGKILL'), KILL_GRACE_MS);
-    }, timeoutMs);
+      kill = after(KILL_GRACE_MS, () => group('SIGKILL'));
+    });
     const done = (ok: boolean, what: string) => {
-      clearTimeout(term);
-      clearTimeout(kill);
+      term();
+      kill();
       resolve({ ok, what });
     };
     child.once('error', (e: NodeJS.ErrnoException) => done(false, `cannot be started: ${e.code ?? e.message}`));

@@ -3,6 +3,7 @@
 // armed at each child start and re-armed for the rest of the timeout whenever it finds a newer
 // pulse: no polling loop, one stat per timeout at most.
 import { formatDuration } from '../util/duration.ts';
+import { after, type Cancel } from '../util/long-timer.ts';
 import type { Plugin, Snapshot } from '../supervisor/bus.ts';
 import type { Job } from '../supervisor/job.ts';
 import { silenceMs } from './liveness.ts';
@@ -10,11 +11,11 @@ import { silenceMs } from './liveness.ts';
 export function attachStallDetector(job: Job): Plugin {
   const limit = job.cfg.stallTimeoutMs;
   if (limit <= 0) return { dispose() {} };
-  let timer: NodeJS.Timeout | null = null;
+  let timer: Cancel | null = null;
   let watched: number | null = null;
 
   const disarm = () => {
-    if (timer) clearTimeout(timer);
+    timer?.();
     timer = null;
   };
   const check = () => {
@@ -22,7 +23,7 @@ export function attachStallDetector(job: Job): Plugin {
     if (!job.terminateChild || job.childPid !== watched) return;
     const quiet = silenceMs(job);
     if (quiet < limit) {
-      timer = setTimeout(check, limit - quiet);
+      timer = after(limit - quiet, check);
       return;
     }
     job.log.warn(`the child (pid ${watched}) gave no heartbeat for ${formatDuration(quiet)} (--stall-timeout ${formatDuration(limit)}): stopping it`);
@@ -35,7 +36,7 @@ export function attachStallDetector(job: Job): Plugin {
     if (child === watched) return;
     disarm();
     watched = child;
-    if (child !== null) timer = setTimeout(check, limit);
+    if (child !== null) timer = after(limit, check);
   };
 
   const off = job.bus.on(onTransition);

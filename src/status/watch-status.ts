@@ -3,6 +3,7 @@
 import { readStatus } from './read-status.ts';
 import { renderText } from './render-text.ts';
 import { UserError } from '../exit-codes.ts';
+import { after, every, type Cancel } from '../util/long-timer.ts';
 
 export async function watchStatus(dir: string, name: string, json: boolean): Promise<number> {
   const { watch } = await import('chokidar');
@@ -20,18 +21,18 @@ export async function watchStatus(dir: string, name: string, json: boolean): Pro
       }
     };
     const watcher = watch(dir, { depth: 0, ignoreInitial: true });
-    let pending: NodeJS.Timeout | null = null;
+    let pending: Cancel | null = null;
     watcher.on('all', () => {
-      pending ??= setTimeout(() => {
+      pending ??= after(50, () => {
         pending = null;
         draw();
-      }, 50);
+      });
     });
-    const ticker = json ? null : setInterval(draw, 1000);
+    const ticker = json ? null : every(1000, draw);
     const done = () => {
       void watcher.close();
-      if (ticker) clearInterval(ticker);
-      if (pending) clearTimeout(pending);
+      ticker?.();
+      pending?.();
       resolve(last);
     };
     process.once('SIGINT', done);

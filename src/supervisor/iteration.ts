@@ -11,6 +11,7 @@ import { clearChildAction } from '../state/child-heartbeat.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
 import { formatDuration } from '../util/duration.ts';
+import { after, type Cancel } from '../util/long-timer.ts';
 
 export type Cause = NonNullable<Outcome['cause']>;
 
@@ -89,15 +90,15 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   };
   const offRequest = job.controls.onRequest(onRequest);
   onRequest();
-  const timers: NodeJS.Timeout[] = [];
-  if (cfg.timeoutMs > 0) timers.push(setTimeout(() => end('timeout'), cfg.timeoutMs));
-  if (cfg.maxRuntimeMs > 0) timers.push(setTimeout(() => end('budget'), Math.max(0, cfg.maxRuntimeMs - (startedMono - job.startedMono))));
+  const timers: Cancel[] = [];
+  if (cfg.timeoutMs > 0) timers.push(after(cfg.timeoutMs, () => end('timeout')));
+  if (cfg.maxRuntimeMs > 0) timers.push(after(cfg.maxRuntimeMs - (startedMono - job.startedMono), () => end('budget')));
   if (cfg.mode === 'service' && (job.memory.consecutiveFailures > 0 || job.probing))
-    timers.push(setTimeout(() => void upForMinUptime(job).catch((e) => job.log.error(`cannot save state: ${e.message}`)), cfg.minUptimeMs));
+    timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch((e) => job.log.error(`cannot save state: ${e.message}`))));
 
   const exit = await child.exited;
   const durationMs = Math.round(job.monoNow() - startedMono);
-  for (const t of timers) clearTimeout(t);
+  for (const cancel of timers) cancel();
   offRequest();
   term.dispose();
   job.terminateChild = null;

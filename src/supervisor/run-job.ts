@@ -24,6 +24,7 @@ import { writeItemsDefault } from '../items/config.ts';
 import { preflight } from './startup.ts';
 import { supervise } from './supervise.ts';
 import { sleep } from './wait.ts';
+import { formatDuration } from '../util/duration.ts';
 
 export function defaultEnv(cfg: RunConfig): Env {
   return {
@@ -39,7 +40,7 @@ async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
   for (let announced = false; ; announced = true) {
     const r = await tryLock(cfg.stateDir, onCompromised);
     if (r.ok || performance.now() >= deadline) return r;
-    if (!announced) log.info(`waiting up to ${cfg.waitLockMs}ms for the run holding the lock${r.owner ? ` (pid ${r.owner.pid})` : ''}`);
+    if (!announced) log.info(`waiting up to ${formatDuration(cfg.waitLockMs)} for the run holding the lock${r.owner ? ` (pid ${r.owner.pid})` : ''}`);
     await sleep(Math.min(200, deadline - performance.now()), new AbortController().signal);
   }
 }

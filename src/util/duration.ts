@@ -2,7 +2,9 @@
 import ms from 'ms';
 import { shown } from './shown.ts';
 
-const MAX_DURATION_MS = 365 * 24 * 3600 * 1000;
+// The longest duration any flag takes: a year as `ms` counts it (365.25 days), so that "1y" itself is
+// accepted. Every timer of that length is chained (util/long-timer.ts); a Date a year ahead is valid.
+export const MAX_DURATION_MS = 365.25 * 24 * 3600 * 1000;
 
 /** Parse a duration flag; throws a message "expected X, got Y" on anything else. */
 export function parseDuration(flag: string, value: unknown): number {
