@@ -1,6 +1,11 @@
-// Start the command in its own process group (its own session), stderr teed through a bounded tail.
+// Start the command in its own process group (its own session), stderr teed through a bounded tail,
+// and a report descriptor (REPORT_FD, $SAFEHALT_FD in the child) that the wrapper reads.
 import { spawn } from 'node:child_process';
+import type { Readable } from 'node:stream';
 import { StderrTail } from './stderr-tail.ts';
+
+/** The child's descriptor number of its report stream (stdio index 3). */
+export const REPORT_FD = 3;
 
 export interface ChildExit {
   code: number | null;
@@ -14,6 +19,8 @@ export interface ChildHandle {
   /** Signal the whole group; false when it is already gone. */
   signalGroup(sig: NodeJS.Signals): boolean;
   tail(): string;
+  /** The wrapper's read end of the report stream. */
+  reports: Readable | null;
 }
 
 export interface SpawnSpec {
@@ -30,7 +37,7 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   const tail = new StderrTail();
   let child;
   try {
-    child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', 'inherit', 'pipe'] });
+    child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', 'inherit', 'pipe', 'pipe'] });
   } catch (e) {
     return { error: (e as Error).message, code: 127 };
   }
@@ -53,6 +60,7 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
     startedAtMs: Date.now(),
     exited,
     tail: () => tail.text(),
+    reports: (child.stdio[REPORT_FD] as Readable | null) ?? null,
     signalGroup(sig) {
       if (pid <= 0) return false;
       try {

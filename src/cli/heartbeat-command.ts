@@ -1,29 +1,32 @@
 // `safehalt heartbeat`, run by the supervised child: liveness, progress token, cost, current step,
-// and an external action in flight (--begin ACTION ... --end).
-import { closeSync, openSync, utimesSync } from 'node:fs';
-import lockfile from 'proper-lockfile';
+// and an external action in flight (--begin ACTION ... --end). Inside the job it writes report lines
+// to $SAFEHALT_FD (report-via-fd.ts); elsewhere it updates child-heartbeat.json itself. Both are
+// the same reports, folded the same way (state/child-report.ts).
 import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { usageError, EXIT } from '../exit-codes.ts';
-import { writeJson } from '../state/atomic-write.ts';
-import { filePath } from '../state/files.ts';
-import { CHILD_HEARTBEAT_SCHEMA, readChildHeartbeat, type ChildHeartbeat } from '../state/child-heartbeat.ts';
+import { parseReport, reportLines, textProblem, type ReportFlags } from '../child/report-line.ts';
+import { emptyDelta, foldReport, recordReports } from '../state/child-report.ts';
 import { prepareStateDir, resolveStateDir } from '../state/state-dir.ts';
 import { decimal } from './parse-values.ts';
+import { reportFd, reportViaFd } from './report-via-fd.ts';
 
 const text = (flag: string, v: unknown): string | undefined => {
   if (v === undefined) return undefined;
   const s = String(v);
-  if (s.length > 1024 || /[\u0000-\u001f]/.test(s)) throw usageError(`--${flag}: expected one line of at most 1024 characters`);
+  if (textProblem(s)) throw usageError(`--${flag}: expected one line of 1 to 1024 characters, without control characters`);
   return s;
 };
 
-function touch(file: string): void {
+/** Without the descriptor: the same lines, folded and recorded here. */
+async function recordHere(dir: string, f: ReportFlags): Promise<void> {
+  const d = emptyDelta();
   const now = new Date();
-  try {
-    utimesSync(file, now, now);
-  } catch {
-    closeSync(openSync(file, 'a', 0o600));
+  for (const line of reportLines(f).slice(0, -1).split('\n')) {
+    const r = parseReport(line);
+    if (!('error' in r)) foldReport(d, r, now);
   }
+  const iteration = Number(process.env.SAFEHALT_ITERATION);
+  await recordReports(dir, d, { pid: process.ppid, iteration: process.env.SAFEHALT_ITERATION && Number.isFinite(iteration) ? iteration : null });
 }
 
 export const heartbeatCommand: Command = {
@@ -46,32 +49,17 @@ export const heartbeatCommand: Command = {
   run: async (a) => {
     const { dir } = resolveStateDir({ stateDir: a['state-dir'] as string | undefined, name: a.name as string | undefined });
     prepareStateDir(dir, { create: false });
-    const progress = text('progress', a.progress);
-    const step = text('step', a.step);
-    const begin = text('begin', a.begin);
-    const cost = a.cost === undefined ? 0 : decimal('cost', a.cost, 0, 1e12);
-    const file = filePath(dir, 'childHeartbeat');
-    // Several children may report at once (xargs -P): one writer at a time, no update lost.
-    const release = await lockfile.lock(file, { realpath: false, lockfilePath: `${file}.lock`, stale: 10_000, retries: { retries: 50, minTimeout: 5, maxTimeout: 100 } });
-    try {
-      const prev = readChildHeartbeat(dir);
-      const iteration = Number(process.env.SAFEHALT_ITERATION);
-      const next: ChildHeartbeat = {
-        schema: CHILD_HEARTBEAT_SCHEMA,
-        time: new Date().toISOString(),
-        pid: process.ppid,
-        iteration: Number.isFinite(iteration) ? iteration : (prev?.iteration ?? null),
-        progress: progress ?? prev?.progress ?? null,
-        step: step ?? prev?.step ?? null,
-        cost: (prev?.cost ?? 0) + cost,
-        beats: (prev?.beats ?? 0) + 1,
-        action: begin !== undefined ? { name: begin, since: new Date().toISOString() } : a.end ? null : (prev?.action ?? null),
-      };
-      await writeJson(file, next, { durable: begin !== undefined || a.end === true || cost > 0 });
-    } finally {
-      await release();
-    }
-    touch(filePath(dir, 'childPulse'));
+    const f: ReportFlags = {
+      progress: text('progress', a.progress),
+      step: text('step', a.step),
+      begin: text('begin', a.begin),
+      end: a.end === true,
+      cost: a.cost === undefined ? 0 : decimal('cost', a.cost, 0, 1e12),
+    };
+    const fd = reportFd(dir);
+    const sent = fd === null ? 'unsent' : await reportViaFd(fd, dir, f);
+    if (sent === 'unsent') await recordHere(dir, f);
+    else if (sent === 'unconfirmed') await recordHere(dir, { begin: f.begin, end: f.end });
     return EXIT.OK;
   },
 };

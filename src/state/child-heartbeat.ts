@@ -18,6 +18,8 @@ export interface ChildHeartbeat {
   cost: number;
   beats: number;
   action: { name: string; since: string } | null;
+  /** The child's last `retry-after` report: the least wait it asks for before a restart. */
+  retryAfterMs?: number | null;
 }
 
 const check = shape({
@@ -30,6 +32,7 @@ const check = shape({
   cost: num,
   beats: count,
   action: nullable(shape({ name: str(1024), since: str(64) })),
+  retryAfterMs: optional(nullable(count)),
   _: optional(str()),
 });
 

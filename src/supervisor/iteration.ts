@@ -3,7 +3,8 @@
 import type { Outcome } from '../policy/classify.ts';
 import { markHealthy } from '../policy/memory.ts';
 import { procStartTime } from '../child/proc.ts';
-import { spawnChild } from '../child/spawn-child.ts';
+import { REPORT_FD, spawnChild } from '../child/spawn-child.ts';
+import { listenForReports } from '../child/report-listen.ts';
 import { Terminator, reapGroup } from '../child/terminate.ts';
 import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
@@ -30,6 +31,7 @@ export function childEnv(job: Job, extra: Record<string, string>): NodeJS.Proces
     SAFEHALT_NAME: job.cfg.name,
     SAFEHALT_ITERATION: String(job.iteration),
     SAFEHALT_HEARTBEAT_FILE: filePath(job.cfg.stateDir, 'childPulse'),
+    SAFEHALT_FD: String(REPORT_FD),
     ...extra,
   };
 }
@@ -59,6 +61,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
   }
   const pidStartTime = procStartTime(child.pid);
+  const reports = listenForReports(child, cfg.stateDir, job.iteration, (m) => job.log.warn(m));
   const term = new Terminator(child, cfg.killTimeoutMs);
   let cause: Cause | undefined;
   const end = (why: Cause, sig: NodeJS.Signals = 'SIGTERM') => {
@@ -98,6 +101,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
 
   const exit = await child.exited;
   const durationMs = Math.round(job.monoNow() - startedMono);
+  // What the child reported is recorded before its outcome is judged.
+  await reports.close();
   for (const cancel of timers) cancel();
   offRequest();
   term.dispose();
