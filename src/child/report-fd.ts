@@ -29,7 +29,7 @@ export function readReports(stream: Readable, onReport: (r: Report) => void, war
   const take = (line: string) => {
     window.lines++;
     const r = parseReport(line);
-    if ('error' in r) bad(`${r.error}: ${JSON.stringify(line.slice(0, 80))}${line.length > 80 ? '...' : ''}`);
+    if ('error' in r) bad(`${r.error}: ${shownLine(line)}`);
     else onReport(r);
   };
   stream.on('data', (chunk: Buffer) => {
@@ -67,11 +67,11 @@ export class LineSplitter {
   private size = 0;
   private overlong = false;
   private readonly line: (text: string) => void;
-  private readonly tooLong: (why: string) => void;
+  private readonly bad: (why: string) => void;
 
-  constructor(line: (text: string) => void, tooLong: (why: string) => void) {
+  constructor(line: (text: string) => void, bad: (why: string) => void) {
     this.line = line;
-    this.tooLong = tooLong;
+    this.bad = bad;
   }
 
   push(chunk: Buffer): void {
@@ -86,9 +86,11 @@ export class LineSplitter {
     }
   }
 
-  /** At end of file: an unterminated last line still counts. */
+  /** At the end: a last line without its newline may be cut off (a child killed mid-write): ignored. */
   end(): void {
-    if (this.size > 0 || this.overlong) this.finish();
+    if (this.size > 0) this.bad(`a last report line without a newline was ignored: ${shownLine(Buffer.concat(this.partial, this.size).toString('utf8'))}`);
+    this.drop();
+    this.overlong = false;
   }
 
   private drop(): void {
@@ -98,13 +100,15 @@ export class LineSplitter {
   }
 
   private finish(): void {
-    if (this.overlong) this.tooLong(`a report line longer than ${LINE_MAX} bytes was dropped`);
+    if (this.overlong) this.bad(`a report line longer than ${LINE_MAX} bytes was dropped`);
     else if (this.size > 0) this.line(Buffer.concat(this.partial, this.size).toString('utf8'));
     this.partial = [];
     this.size = 0;
     this.overlong = false;
   }
 }
+
+const shownLine = (line: string) => `${JSON.stringify(line.slice(0, 80))}${line.length > 80 ? '...' : ''}`;
 
 /** One warning at once, then at most one per WARN_EVERY_MS saying how many were held back. */
 function warnings(warn: (m: string) => void): ((m: string) => void) & { flush(): void } {

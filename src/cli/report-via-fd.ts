@@ -1,7 +1,8 @@
 // `safehalt heartbeat` inside the job: its reports go to the wrapper through $SAFEHALT_FD, as the
 // child's own lines would, with no lock and no file written here. The descriptor is used only when
-// it is the calling job's (SAFEHALT_STATE_DIR is the job asked for), above stdio, and a socket or a
-// pipe. --begin and --end return once the wrapper has recorded them (durably), as they do without
+// it is the calling job's (SAFEHALT_STATE_DIR is the job asked for), above stdio, and a socket (the
+// wrapper's is one end of a socket pair; Node's own descriptors of this process are pipes, eventfds
+// and epoll: a stray number never lands in them). --begin and --end return once the wrapper has recorded them (durably), as they do without
 // the descriptor; if it has not within CONFIRM_MS, the caller records the action itself.
 import { fstatSync, writeSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,7 @@ export function reportFd(dir: string, env: NodeJS.ProcessEnv = process.env): num
   if (!env.SAFEHALT_STATE_DIR || path.resolve(env.SAFEHALT_STATE_DIR) !== dir) return null;
   try {
     const st = fstatSync(Number(raw));
-    return st.isSocket() || st.isFIFO() ? Number(raw) : null;
+    return st.isSocket() ? Number(raw) : null;
   } catch {
     return null;
   }
