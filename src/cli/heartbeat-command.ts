@@ -44,7 +44,7 @@ export const heartbeatCommand: Command = {
   examples: [
     ['safehalt heartbeat --progress "$cursor" --cost 0.02 --step "page 3"', 'inside the job, once per unit of work'],
     ['safehalt heartbeat --begin send-invoices && ./send-invoices && safehalt heartbeat --end', 'an external action in flight: a crash inside it is reported to the next run'],
-    ['safehalt run --stall-timeout 2m --name crawler -- ./crawl.sh', 'the job that calls heartbeat: no beat for 2m is a failure (class stalled)'],
+    ['echo "progress $cursor" >&$SAFEHALT_FD', 'inside the job, the same report without starting a process'],
   ],
   run: async (a) => {
     const { dir } = resolveStateDir({ stateDir: a['state-dir'] as string | undefined, name: a.name as string | undefined });
