@@ -2,8 +2,9 @@
 // child's own lines would, with no lock and no file written here. The descriptor is used only when
 // it is the calling job's (SAFEHALT_STATE_DIR is the job asked for), above stdio, and a socket (the
 // wrapper's is one end of a socket pair; Node's own descriptors of this process are pipes, eventfds
-// and epoll: a stray number never lands in them). --begin and --end return once the wrapper has recorded them (durably), as they do without
-// the descriptor; if it has not within CONFIRM_MS, the caller records the action itself.
+// and epoll: a stray number never lands in them). --begin and --end return once the wrapper has
+// recorded them (durably), as they do without the descriptor; if it has not within CONFIRM_MS, the
+// caller records the action itself.
 import { fstatSync, writeSync } from 'node:fs';
 import path from 'node:path';
 import { reportLines, type ReportFlags } from '../child/report-line.ts';
