@@ -5,7 +5,12 @@ import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { alive, cli, fixture, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { notifySocket, pings } from '../helpers/notify-socket.ts';
 import { IDLE_TICKS, cpuTicks, phase, quietLog, starts, stop, watchIdle } from './watch-idle.ts';
+
+// .ci/run installs systemd-notify and python3 where they are missing (the notify socket needs them).
+const canNotify = spawnSync('systemd-notify', ['--version']).status === 0 && spawnSync('python3', ['--version']).status === 0;
 
 const DAYS_30 = 30 * 24 * 3600 * 1000;
 const has = (p: string) => (dir: string) => phase(dir) === p;
@@ -156,6 +161,24 @@ describe.concurrent('durations above 24.8 days', () => {
     const r = await waiter.done;
     expect(r.code).toBe(0);
     expect(quietLog(r.stderr).overflow).toBe(0);
+  });
+
+  // Not a flag, but a duration from outside: systemd's WatchdogSec= of 60 days asks for a ping every 30.
+  it.skipIf(!canNotify && !process.env.CI)('WATCHDOG_USEC of 60 days: no ping storm, the wrapper idle', async () => {
+    const sock = await notifySocket();
+    try {
+      const dir = stateDir();
+      const run = start(['run', '--state-dir', dir, '--', 'sleep', '60'], { env: { NOTIFY_SOCKET: sock.path, WATCHDOG_USEC: String(2 * DAYS_30 * 1000) } });
+      await waitFor(() => has('running')(dir), 20_000, 'the child');
+      const before = cpuTicks(run.proc.pid!);
+      await new Promise((r) => setTimeout(r, 3000));
+      expect(cpuTicks(run.proc.pid!) - before).toBeLessThan(IDLE_TICKS);
+      expect(pings(sock.messages)).toHaveLength(0);
+      expect(await stop(run)).toBe(0);
+      expect(quietLog((await run.done).stderr).overflow).toBe(0);
+    } finally {
+      sock.close();
+    }
   });
 
   it('unit --kill-timeout 30d: TimeoutStopSec= above it', async () => {
