@@ -19,6 +19,16 @@ describe('once mode', () => {
     expect(r.code).toBe(n);
     expect(readJson(path.join(dir, 'state.json'))).toMatchObject({ failures: 1, consecutiveFailures: 1, classCounts: { [`exit:${n}`]: 1 } });
   });
+  it('a failed run is logged as a failure, never as COMPLETED', async () => {
+    const dir = stateDir();
+    const r = await cli(['run', '--mode', 'once', '--state-dir', dir, '--', fixture('exit-n.sh'), '3']);
+    expect(r.code).toBe(3);
+    expect(r.stderr).not.toMatch(/COMPLETED/);
+    expect(r.stderr).toMatch(/finished: the run failed \(exit:3\); exit status 3/);
+    expect(readJson(path.join(dir, 'stop-reason.json')).message).toBe('the run failed (exit:3); exit status 3');
+    const ok = await cli(['run', '--mode', 'once', '--state-dir', dir, '--', 'true']);
+    expect(ok.stderr).toMatch(/stopped \(COMPLETED\): the run succeeded/);
+  });
   it('a child killed by a signal gives 128+n', async () => {
     const r = await cli(['run', '--mode', 'once', '--state-dir', stateDir(), '--', 'sh', '-c', 'kill -SEGV $$']);
     expect(r.code).toBe(128 + 11);

@@ -68,6 +68,15 @@ describe('budgets', () => {
     expect(readEvents(dir).filter((e) => e.event === 'started')).toHaveLength(4);
     expect((await cli(['run', '--mode', 'once', '--state-dir', dir, '--', 'true'])).code).toBe(83);
   });
+  it('cost sums carry no float noise: 0.2 three times is 0.6, in the stop reason and in status', async () => {
+    const dir = stateDir();
+    const r = await cli(['run', '--mode', 'loop', '--max-cost', '0.5', '--state-dir', dir, '--', 'sh', '-c', hb('--cost 0.2')]);
+    expect(r.code).toBe(81);
+    expect(readJson(path.join(dir, 'stop-reason.json')).message).toBe('cost budget exceeded: used 0.6 of 0.5');
+    expect(r.stderr).not.toMatch(/0\.6000000|0\.3999999|0\.4000000/);
+    const s = await cli(['status', '--state-dir', dir]);
+    expect(s.stdout).toMatch(/cost:\s+0\.6 since last resume \(0\.6 in all\)/);
+  });
   it('--max-restarts: the restart beyond the budget is not made', async () => {
     const dir = stateDir();
     const r = await cli(['run', ...fast, '--max-consecutive-failures', '0', '--max-failures', '0', '--max-restarts', '2', '--state-dir', dir, '--', 'false']);

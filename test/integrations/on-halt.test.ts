@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { alive, cli, fixture, readEvents, readJson, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { alive, cli, fixture, readEvents, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
 
 const fast = ['--backoff-initial', '10ms', '--backoff-max', '20ms'];
 
@@ -77,5 +77,24 @@ describe('--on-halt', () => {
     expect((await cli(['run', ...fast, '--state-dir', dir, '--', fixture('flaky-db.sh')])).code).toBe(80);
     expect((await cli(['run', '--state-dir', dir, ...hook, '--', 'true'])).code).toBe(83);
     expect(existsSync(marker)).toBe(false);
+  });
+
+  it('runs for every halt of one wrapper: a halt after a successful probe runs the hook again', async () => {
+    const dir = stateDir();
+    const n = path.join(tempDir(), 'n');
+    const hooks = path.join(tempDir(), 'hooks');
+    // Runs 1-3 fail (halt), run 4 is the probe and succeeds, runs 5-7 fail (a second halt).
+    const body = `n=$(cat ${n} 2>/dev/null || echo 0); n=$((n+1)); echo $n > ${n}; [ $n -eq 4 ] || [ $n -ge 8 ]`;
+    const hook = script(`echo "$SAFEHALT_REASON" >> ${hooks}`);
+    const run = start(['run', '--mode', 'loop', ...fast, '--max-consecutive-failures', '3', '--probe-after', '300ms', '--state-dir', dir, '--on-halt', hook, '--', 'sh', '-c', body]);
+    try {
+      await waitFor(() => existsSync(hooks) && readFileSync(hooks, 'utf8').split('\n').filter(Boolean).length >= 2, 20_000, 'the hook of the second halt');
+    } finally {
+      run.proc.kill('SIGTERM');
+    }
+    await run.done;
+    expect(readFileSync(hooks, 'utf8')).toBe('RETRY_LIMIT_REACHED\nRETRY_LIMIT_REACHED\n');
+    expect(readEvents(dir).filter((e) => e.event === 'halted')).toHaveLength(2);
+    expect(readEvents(dir).filter((e) => e.event === 'on-halt')).toHaveLength(2);
   });
 });

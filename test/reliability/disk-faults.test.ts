@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cleanEnv, cliArgv, readEvents, readJson, waitFor, type Result } from '../helpers/cli.ts';
+import { alive, cleanEnv, cliArgv, readEvents, readJson, waitFor, type Result } from '../helpers/cli.ts';
 import { checkStateDir } from './state-check.ts';
 import { record } from './figures.ts';
 
@@ -167,6 +167,20 @@ describe.skipIf(!isRoot)('disk faults', () => {
     };
     const { t, before } = await faultWhileRunning({ size: '512k', inject: remountRo, cause: /read-only/ });
     expect(expectIntact(t.dir).memory!.failures).toBeGreaterThanOrEqual(before);
+  });
+
+  it('the save of failure memory after --min-uptime fails (EROFS): the child is stopped, exit 78', async () => {
+    const t = tmpfs('512k');
+    const pid = path.join(path.dirname(t.starts), 'pid');
+    // Run 1 fails (so the save at min-uptime is due); run 2 remounts the state read-only, then stays up.
+    const body = `echo x >> ${t.starts}; [ $(wc -l < ${t.starts}) -ge 2 ] || exit 1; echo $$ > ${pid}; until mount -o remount,ro ${t.mnt} 2>/dev/null; do sleep 0.05; done; exec sleep 60`;
+    const w = run(['run', '--min-uptime', '1s', '--backoff-initial', '10ms', '--backoff-max', '10ms', '--kill-timeout', '2s', '--state-dir', t.dir, '--', 'sh', '-c', body]);
+    fault('EROFS-min-uptime');
+    const r = await w.done;
+    expectReported(r, t.dir, /read-only/);
+    expect(r.stderr).toContain('state.json');
+    expect(alive(Number(readFileSync(pid, 'utf8')))).toBe(false);
+    expect(starts(t.starts)).toBe(2);
   });
 
   it('EROFS before the start: exit 78, no child', async () => {
