@@ -3,6 +3,7 @@ import { usageError } from '../exit-codes.ts';
 import { parseDuration } from '../util/duration.ts';
 import { shown } from '../util/shown.ts';
 import type { SpikeRule, UserClass } from '../policy/config.ts';
+import { FAILURE_RING } from '../policy/memory.ts';
 
 const got = (v: unknown) => shown(v);
 const one = (flag: string, v: unknown): unknown => {
@@ -27,6 +28,14 @@ export function count(flag: string, v: unknown, max = 1e9): number {
   return Number(s);
 }
 
+/** N of a window rule: the failure memory keeps the last FAILURE_RING failures, so no larger N could ever be counted. */
+export function windowCount(flag: string, v: unknown): number {
+  const n = count(flag, v);
+  if (n > FAILURE_RING)
+    throw usageError(`--${flag}: expected a whole number from 0 to ${FAILURE_RING} (safehalt remembers the last ${FAILURE_RING} failures, so a window rule cannot count more; shorten the window instead), got ${got(v)}`);
+  return n;
+}
+
 export function decimal(flag: string, v: unknown, min: number, max: number): number {
   const s = String(one(flag, v)).trim();
   const n = Number(s);
@@ -49,7 +58,7 @@ export function spike(text: string): SpikeRule | null {
   const m = /^(.+):(\d+)\/(.+)$/.exec(text);
   if (!m || !CLASS_NAME.test(m[1]))
     throw usageError(`--spike: expected CLASS:N/DURATION such as transport:3/2m, got ${got(text)}`);
-  return { cls: m[1], count: count('spike', m[2]), withinMs: duration('spike', m[3]) };
+  return { cls: m[1], count: windowCount('spike', m[2]), withinMs: duration('spike', m[3]) };
 }
 
 export function userClass(text: string): UserClass {

@@ -3,8 +3,9 @@ import { usageError } from '../exit-codes.ts';
 import type { PolicyConfig } from '../policy/config.ts';
 import type { LogFormat } from '../log/logger.ts';
 import { resolveStateDir } from '../state/state-dir.ts';
-import { choice, count, decimal, duration, exitClass, list, spike, userClass, words } from './parse-values.ts';
+import { choice, count, decimal, duration, exitClass, list, spike, userClass, windowCount, words } from './parse-values.ts';
 import path from 'node:path';
+import { MAX_SPIKE_RULES } from '../policy/ring.ts';
 
 export interface RunConfig extends PolicyConfig {
   command: string;
@@ -49,9 +50,9 @@ export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunCo
     backoffFactor: decimal('backoff-factor', a['backoff-factor'], 1, 100),
     backoffJitter: decimal('backoff-jitter', a['backoff-jitter'], 0, 1),
     maxConsecutiveFailures: count('max-consecutive-failures', a['max-consecutive-failures']),
-    maxFailures: count('max-failures', a['max-failures']),
+    maxFailures: windowCount('max-failures', a['max-failures']),
     withinMs: duration('within', a.within),
-    spikes: list(a.spike).map(spike).filter((s) => s !== null),
+    spikes: spikeRules(list(a.spike)),
     classify: list(a.classify).map(userClass),
     classifyExit: new Map(list(a['classify-exit']).map(exitClass)),
     maxRestarts: count('max-restarts', a['max-restarts']),
@@ -79,6 +80,12 @@ export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunCo
     onHalt,
     onHaltTimeoutMs: positive('on-halt-timeout', duration('on-halt-timeout', a['on-halt-timeout'])),
   };
+}
+
+function spikeRules(texts: string[]) {
+  const rules = texts.map(spike).filter((s) => s !== null);
+  if (rules.length > MAX_SPIKE_RULES) throw usageError(`--spike: expected at most ${MAX_SPIKE_RULES} rules, got ${rules.length}`);
+  return rules;
 }
 
 /** A bound that must bound something: 0 would end the hook before it starts. */

@@ -22,7 +22,7 @@ export const RUN_GROUPS: Record<string, Spec> = {
   },
   'Halt rules (0 disables a rule):': {
     'max-consecutive-failures': d('RETRY_LIMIT_REACHED after N failures in a row', { default: '5' }),
-    'max-failures': d('FAILURE_SPIKE after N failures within --within', { default: '10' }),
+    'max-failures': d('FAILURE_SPIKE after N failures within --within (N up to 50)', { default: '10' }),
     within: d('window of --max-failures', { default: '10m' }),
     spike: d('CLASS:N/DURATION, e.g. transport:3/2m (repeatable)', { type: 'array', default: ['transport:3/2m'] }),
     classify: d('NAME=/REGEX/flags on the stderr tail (repeatable)', { type: 'array' }),

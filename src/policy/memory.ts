@@ -1,9 +1,10 @@
 // The durable failure memory of a job (state.json's content) and the pure updates applied to it.
 import type { Stamp } from './clock.ts';
+import type { SpikeRule } from './config.ts';
+import { retain } from './ring.ts';
 
+export { FAILURE_RING } from './ring.ts';
 export const STATE_SCHEMA = 1;
-/** How many recent failures are remembered in full (windows never need more than their N). */
-export const FAILURE_RING = 50;
 export const TOKEN_RING = 16;
 
 export interface FailureRecord {
@@ -80,8 +81,9 @@ export function freshMemory(name: string): Memory {
   };
 }
 
-export function recordFailure(m: Memory, f: FailureRecord): Memory {
-  const recent = [...m.recent, f].slice(-FAILURE_RING);
+/** Fold in a failure; `spikes` says which classes' records must be kept for their rules (policy/ring.ts). */
+export function recordFailure(m: Memory, f: FailureRecord, spikes: readonly SpikeRule[] = []): Memory {
+  const recent = retain([...m.recent, f], spikes);
   return {
     ...m,
     runs: m.runs + 1,

@@ -1,6 +1,7 @@
 // state.json: the durable failure memory. Loaded only when every field checks out; saved durably.
 import { configError } from '../exit-codes.ts';
-import { FAILURE_RING, STATE_SCHEMA, freshMemory, type Memory } from '../policy/memory.ts';
+import { STATE_SCHEMA, freshMemory, type Memory } from '../policy/memory.ts';
+import { RECENT_MAX } from '../policy/ring.ts';
 import { isRecord } from '../util/json.ts';
 import { writeJson } from './atomic-write.ts';
 import { filePath } from './files.ts';
@@ -37,7 +38,7 @@ export const memoryShape = shape({
   restarts: count,
   consecutiveFailures: count,
   classCounts: recordOf(count, 10_000),
-  recent: arrayOf(failure, FAILURE_RING),
+  recent: arrayOf(failure, RECENT_MAX),
   windowFrom: nullable(stamp),
   latch: nullable(latchShape),
   costTotal: num,

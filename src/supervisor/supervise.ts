@@ -61,7 +61,7 @@ function record(job: Job, o: Outcome, cls: string | null): Memory {
   const now = job.env.clock.now();
   let m = cls === null
     ? recordSuccess(job.memory, now, o.code, o.signal)
-    : recordFailure(job.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: job.iteration });
+    : recordFailure(job.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: job.iteration }, job.cfg.spikes);
   const hb = readChildHeartbeat(job.cfg.stateDir);
   if (hb) m = { ...m, costTotal: Math.max(m.costTotal, hb.cost) };
   if (job.cfg.noProgressAfter > 0 || (job.cfg.loopRepeats > 0 && hb?.progress != null)) m = recordToken(m, hb?.progress ?? undefined, job.cfg);
