@@ -1,5 +1,6 @@
-// --on-halt CMD [ARGS]: run once when a safe halt happens, to page someone or open a ticket. No shell
-// (argv was split by safehalt itself), the stop reason reaches it as a file path and variables, never
+// --on-halt CMD [ARGS]: run once for each safe halt, to page someone or open a ticket (a wrapper up
+// with --probe-after that halts again after a successful probe runs it again; a failed probe is the
+// same halt, still latched, and runs nothing). No shell (argv was split by safehalt itself), the stop reason reaches it as a file path and variables, never
 // as command text. Bounded by --on-halt-timeout (SIGTERM to its group, SIGKILL 1s later); a failure
 // is logged and changes nothing else: the halt and its exit code stand.
 import { spawn } from 'node:child_process';
@@ -54,10 +55,7 @@ export function runHook(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: numbe
 export function attachOnHalt(job: Job): Plugin {
   const argv = job.cfg.onHalt;
   if (!argv || argv.length === 0) return { dispose() {} };
-  let ran = false;
   job.onHalt = async (stopReasonFile, reason) => {
-    if (ran) return;
-    ran = true;
     const r = await runHook(argv, hookEnv(job, stopReasonFile, reason), job.cfg.onHaltTimeoutMs);
     const line = `--on-halt command ${JSON.stringify(argv[0])} ${r.what}`;
     if (r.ok) job.log.info(line);
