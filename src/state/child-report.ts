@@ -2,6 +2,7 @@
 // heartbeat` (its flags) and the wrapper (lines on $SAFEHALT_FD), so both mean exactly the same.
 // Reports are folded into a delta first (latest token, step, action and retry hint; summed cost and
 // beats): a burst of lines is one write, and memory stays bounded whatever the child sends.
+import { addCost } from '../policy/cost.ts';
 import { closeSync, openSync, utimesSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import type { Report } from '../child/report-line.ts';
@@ -25,7 +26,7 @@ export const emptyDelta = (): ReportDelta => ({ beats: 0, cost: 0 });
 export function foldReport(d: ReportDelta, r: Report, now: Date): ReportDelta {
   d.beats++;
   if (r.kind === 'progress') d.progress = r.token;
-  else if (r.kind === 'cost') d.cost += r.amount;
+  else if (r.kind === 'cost') d.cost = addCost(d.cost, r.amount);
   else if (r.kind === 'step') d.step = r.text;
   else if (r.kind === 'begin') d.action = { name: r.action, since: now.toISOString() };
   else if (r.kind === 'end') d.action = null;
@@ -38,7 +39,7 @@ export const mergeDeltas = (older: ReportDelta, newer: ReportDelta): ReportDelta
   ...older,
   ...Object.fromEntries(Object.entries(newer).filter(([, v]) => v !== undefined)),
   beats: older.beats + newer.beats,
-  cost: older.cost + newer.cost,
+  cost: addCost(older.cost, newer.cost),
 });
 
 export interface Reporter {
@@ -54,7 +55,7 @@ export function applyDelta(prev: ChildHeartbeat | null, d: ReportDelta, who: Rep
     iteration: who.iteration ?? prev?.iteration ?? null,
     progress: d.progress ?? prev?.progress ?? null,
     step: d.step ?? prev?.step ?? null,
-    cost: (prev?.cost ?? 0) + d.cost,
+    cost: addCost(prev?.cost ?? 0, d.cost),
     beats: (prev?.beats ?? 0) + d.beats,
     action: d.action !== undefined ? d.action : (prev?.action ?? null),
   };

@@ -2,6 +2,7 @@
 import type { StatusView } from './read-status.ts';
 import type { Marker } from '../state/markers.ts';
 import { formatDuration } from '../util/duration.ts';
+import { costSince } from '../policy/cost.ts';
 
 export const ago = (iso: string | null | undefined, now = Date.now()): string =>
   iso ? `${formatDuration(Math.max(0, now - Date.parse(iso)))} ago` : 'never';
@@ -46,7 +47,7 @@ export function renderText(v: StatusView): string {
   }
   out.push(line('runs', `${m.runs} (${m.successes} ok, ${m.failures} failed, ${m.consecutiveFailures} in a row), ${m.restarts} restarts`));
   out.push(line('failures', byClass(m.classCounts)));
-  if (m.costTotal > 0 || m.budgetBase.cost > 0) out.push(line('cost', `${m.costTotal - m.budgetBase.cost} since last resume (${m.costTotal} in all)`));
+  if (m.costTotal > 0 || m.budgetBase.cost > 0) out.push(line('cost', `${costSince(m.costTotal, m.budgetBase.cost)} since last resume (${costSince(m.costTotal, 0)} in all)`));
   if (v.child) {
     const c = v.child;
     const bits = [c.step && `step ${JSON.stringify(c.step)}`, c.progress && `progress ${JSON.stringify(c.progress)}`, c.action && `action in flight ${JSON.stringify(c.action.name)}`].filter(Boolean);

@@ -30,12 +30,14 @@ export async function writeStopReport(job: Job, reason: StopReason, exitCode: nu
   return report;
 }
 
-/** A clean stop: signal, stop file, stop --now, completion. Exit 0 (or the once-mode status). */
-export async function finishStopped(job: Job, reason: StopReason, exitCode: number, message: string, marker?: Marker | null): Promise<number> {
+/** A clean stop: signal, stop file, stop --now, completion. Exit 0 (or the once-mode status). A
+ *  once-mode run that failed ends here too (its status passes through), said as a failure. */
+export async function finishStopped(job: Job, reason: StopReason, exitCode: number, message: string, marker?: Marker | null, failed = false): Promise<number> {
   job.enter('stopping', reason);
   await writeStopReport(job, reason, exitCode, message, null, marker);
   job.event('stopped', { reason, exitCode, message });
-  job.log.info(`stopped (${reason}): ${message}`);
+  if (failed) job.log.warn(`finished: ${message}`);
+  else job.log.info(`stopped (${reason}): ${message}`);
   job.enter('stopped', reason);
   return exitCode;
 }

@@ -6,6 +6,7 @@ import { checkBudgets } from '../policy/budgets.ts';
 import { decideAfterRun, type Decision } from '../policy/decide.ts';
 import { countRestart, recordFailure, recordSuccess, type Memory } from '../policy/memory.ts';
 import { recordToken } from '../policy/progress.ts';
+import { costSince } from '../policy/cost.ts';
 import { formatDuration } from '../util/duration.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { firstMarker } from '../state/markers.ts';
@@ -24,7 +25,7 @@ export const stopFiles = (job: Job) => [filePath(job.cfg.stateDir, 'stop'), ...j
 
 /** Budget usage now: restarts and cost since the last resume, runtime of this wrapper. */
 function usage(job: Job, m: Memory) {
-  return { restarts: m.restarts - m.budgetBase.restarts, cost: m.costTotal - m.budgetBase.cost, runtimeMs: job.monoNow() - job.startedMono };
+  return { restarts: m.restarts - m.budgetBase.restarts, cost: costSince(m.costTotal, m.budgetBase.cost), runtimeMs: job.monoNow() - job.startedMono };
 }
 
 /** At a boundary: a number ends the run with that code; null means go on and start the child. */
@@ -63,7 +64,7 @@ function record(job: Job, o: Outcome, cls: string | null): Memory {
     ? recordSuccess(job.memory, now, o.code, o.signal)
     : recordFailure(job.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: job.iteration }, job.cfg.spikes);
   const hb = readChildHeartbeat(job.cfg.stateDir);
-  if (hb) m = { ...m, costTotal: Math.max(m.costTotal, hb.cost) };
+  if (hb) m = { ...m, costTotal: costSince(Math.max(m.costTotal, hb.cost), 0) };
   if (job.cfg.noProgressAfter > 0 || (job.cfg.loopRepeats > 0 && hb?.progress != null)) m = recordToken(m, hb?.progress ?? undefined, job.cfg);
   return m;
 }
@@ -124,8 +125,9 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
       return code;
     }
     if (d.kind === 'finish') {
-      const msg = cls === null ? 'the run succeeded' : `the run failed (${cls})`;
-      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed');
+      const msg = cls === null ? 'the run succeeded' : `the run failed (${cls}); exit status ${d.exitCode}`;
+      const failed = cls !== null && d.reason !== 'TIMEOUT';
+      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed', null, failed);
     }
     await pauseBetween(job, d.delayMs, cls === null ? 'waiting' : 'backoff');
   }
