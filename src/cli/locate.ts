@@ -1,5 +1,5 @@
 // Finding the job for commands that act on it, and whether its wrapper is alive.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { sameProcessAlive } from '../child/proc.ts';
 import { filePath } from '../state/files.ts';
 import { readOwner } from '../state/run-lock.ts';
@@ -16,4 +16,14 @@ export function runningWrapper(dir: string): number | null {
   const owner = readOwner(dir);
   if (!owner || !existsSync(filePath(dir, 'lock'))) return null;
   return sameProcessAlive(owner.pid, owner.startTime) ? owner.pid : null;
+}
+
+/** The mode of the running wrapper, from its heartbeat.json (null when unreadable): it decides what stop and pause mean. */
+export function runningMode(dir: string): string | null {
+  try {
+    const mode = (JSON.parse(readFileSync(filePath(dir, 'heartbeat'), 'utf8')) as { mode?: unknown }).mode;
+    return typeof mode === 'string' ? mode : null;
+  } catch {
+    return null;
+  }
 }

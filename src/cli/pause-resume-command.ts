@@ -10,11 +10,11 @@ import { tryLock } from '../state/run-lock.ts';
 import { removeIfPresent } from '../state/read-trusted.ts';
 import { clearLatch } from '../policy/memory.ts';
 import { systemClock } from '../state/system-clock.ts';
-import { locateForWrite, runningWrapper } from './locate.ts';
+import { locateForWrite, runningMode, runningWrapper } from './locate.ts';
 
 export const pauseCommand: Command = {
   command: 'pause',
-  describe: 'finish the current iteration, then start no new one until resume',
+  describe: 'finish the current iteration (service mode: stop the child gracefully), then start none until resume',
   builder: (y) => y.options(withEnv(LOCATE_OPTIONS)).option('reason', { type: 'string', describe: 'why, recorded with who and when' }),
   examples: [
     ['safehalt pause --name poller --reason "upstream maintenance"', 'a loop: finish this iteration, then start no new one'],
@@ -25,7 +25,10 @@ export const pauseCommand: Command = {
     writeJsonSync(filePath(dir, 'pause'), markerBody({ reason: (a.reason as string) ?? null }));
     appendEvent(dir, 'pause-requested', { by: whoAmI(), reason: a.reason ?? null });
     const pid = runningWrapper(dir);
-    process.stdout.write(pid ? `pause requested: wrapper pid ${pid} pauses after the current iteration.\n` : `paused: the job will not start a run until 'safehalt resume'.\n`);
+    const what = runningMode(dir) === 'service'
+      ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
+      : ' pauses after the current iteration';
+    process.stdout.write(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until 'safehalt resume'.\n`);
     return EXIT.OK;
   },
 };

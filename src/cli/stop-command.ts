@@ -3,15 +3,24 @@ import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { writeJsonSync } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
 import { markerBody } from '../state/markers.ts';
-import { locateForWrite, runningWrapper } from './locate.ts';
+import { locateForWrite, runningMode, runningWrapper } from './locate.ts';
+
+/** What the running wrapper does with the stop file, in its mode. */
+function stopWords(now: boolean, mode: string | null): string {
+  if (mode === 'service')
+    return now
+      ? 'service mode: the child is being killed now (SIGKILL to its group, no grace)'
+      : 'service mode: the child is being stopped gracefully now (SIGTERM, SIGKILL after --kill-timeout)';
+  return now ? 'the child is being terminated now (SIGTERM, SIGKILL after --kill-timeout)' : 'it stops at the next loop boundary (the running iteration finishes)';
+}
 
 export const stopCommand: Command = {
   command: 'stop',
-  describe: 'ask the job to stop (stop file): at the next loop boundary, or --now',
+  describe: 'ask the job to stop (stop file): loop/once at the next boundary, service now; --now at once',
   builder: (y) =>
     y
       .options(withEnv(LOCATE_OPTIONS))
-      .option('now', { type: 'boolean', default: false, describe: 'also terminate the running child now (USER_KILLED)' })
+      .option('now', { type: 'boolean', default: false, describe: 'terminate the running child now (USER_KILLED); service mode: SIGKILL at once' })
       .option('reason', { type: 'string', describe: 'why, recorded with who and when' }),
   examples: [
     ['safehalt stop --name api --now --reason "db migration"', 'systemd: end the child now; the unit exits 0 and is not restarted'],
@@ -23,7 +32,7 @@ export const stopCommand: Command = {
     const file = filePath(dir, 'stop');
     writeJsonSync(file, markerBody({ now: Boolean(a.now), reason: (a.reason as string) ?? null }));
     const pid = runningWrapper(dir);
-    const what = a.now ? 'the child is being terminated now' : 'it stops at the next loop boundary';
+    const what = pid ? stopWords(Boolean(a.now), runningMode(dir)) : '';
     process.stdout.write(
       pid
         ? `stop requested: wrapper pid ${pid}: ${what}.\n`

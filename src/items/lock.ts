@@ -2,6 +2,7 @@
 // held for the few milliseconds of one read-modify-write. The lock of a process that died holding it
 // is taken over once LOCK_STALE_MS old; waiting callers retry well past that.
 import lockfile from 'proper-lockfile';
+import { lockFs } from '../state/lock-fs.ts';
 import { EXIT, UserError } from '../exit-codes.ts';
 
 export const LOCK_STALE_MS = 5_000;
@@ -17,6 +18,7 @@ export async function withLock<T>(file: string, fn: () => T | Promise<T>): Promi
   try {
     release = await lockfile.lock(file, {
       realpath: false,
+      fs: lockFs,
       lockfilePath: lockPath(file),
       stale: LOCK_STALE_MS,
       retries: RETRIES,

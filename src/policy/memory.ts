@@ -57,7 +57,13 @@ export interface Memory {
   progress: { tokens: string[]; unchanged: number };
   lastExit: { at: Stamp; code: number | null; signal: string | null; cls: string | null } | null;
   lastSuccessAt: Stamp | null;
+  /** SAFEHALT_ITERATION of the last run that ended, whatever ended it (a stopped service run too):
+   *  the next run is this + 1, in this wrapper or the next. Absent in files from before it existed. */
+  lastIteration?: number;
 }
+
+/** The iteration number of the next run. */
+export const nextIteration = (m: Memory): number => Math.max(m.lastIteration ?? 0, m.iterations + m.failures) + 1;
 
 export function freshMemory(name: string): Memory {
   return {

@@ -1,9 +1,11 @@
 // The one way state is written: a temp file beside the target (FILE.NNNN, as write-file-atomic names
-// it), fsync when durable, rename over the target; mode 0600, the owner of a file it replaces kept,
+// it), fsync when durable, rename over the target, then (durable) fsync the directory so the rename
+// itself survives a power cut; mode 0600, the owner of a file it replaces kept,
 // never through a symlink planted in place of the file. Synchronous underneath: five or six system
 // calls cost less than the thread-pool round trips of an asynchronous write (a supervisor writes
 // state at every run of its child).
 import { closeSync, constants, fchmodSync, fchownSync, fsyncSync, lstatSync, openSync, renameSync, unlinkSync, type Stats } from 'node:fs';
+import path from 'node:path';
 import { writeAll } from './write-all.ts';
 import { configError, EXIT, UserError } from '../exit-codes.ts';
 
@@ -58,6 +60,17 @@ function replaceFile(file: string, data: string, mode: number, durable: boolean,
       /* not created, or gone */
     }
     throw e;
+  }
+  if (durable) syncDir(path.dirname(file));
+}
+
+/** The rename is an entry of the directory: until the directory is on disk, a power cut may undo it. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
   }
 }
 

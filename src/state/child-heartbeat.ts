@@ -1,6 +1,6 @@
 // child-heartbeat.json: what the child last said through `safehalt heartbeat` (progress token, step,
 // cumulative cost, an external action in flight), and the pulse file it may touch instead.
-import { statSync } from 'node:fs';
+import { closeSync, constants, fchmodSync, openSync, statSync } from 'node:fs';
 import { writeJson } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readChecked } from './read-trusted.ts';
@@ -42,6 +42,16 @@ export const readChildHeartbeat = (stateDir: string) => readChecked<ChildHeartbe
 export async function clearChildAction(stateDir: string): Promise<void> {
   const hb = readChildHeartbeat(stateDir);
   if (hb?.action) await writeJson(filePath(stateDir, 'childHeartbeat'), { ...hb, action: null }, { durable: true });
+}
+
+/** Create the pulse file 0600 before the child may touch it: a `touch` under umask 022 would make it 0644. */
+export function preparePulseFile(stateDir: string): void {
+  const fd = openSync(filePath(stateDir, 'childPulse'), constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  try {
+    fchmodSync(fd, 0o600);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Milliseconds since the epoch of the child's last sign of life (pulse file or heartbeat command). */

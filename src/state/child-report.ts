@@ -5,6 +5,7 @@
 import { addCost } from '../policy/cost.ts';
 import { closeSync, openSync, utimesSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
+import { lockFs } from './lock-fs.ts';
 import type { Report } from '../child/report-line.ts';
 import { writeJson } from './atomic-write.ts';
 import { CHILD_HEARTBEAT_SCHEMA, readChildHeartbeat, type ChildHeartbeat } from './child-heartbeat.ts';
@@ -63,7 +64,7 @@ export function applyDelta(prev: ChildHeartbeat | null, d: ReportDelta, who: Rep
   return retryAfterMs === undefined ? next : { ...next, retryAfterMs };
 }
 
-const LOCK = { realpath: false, stale: 10_000, retries: { retries: 50, minTimeout: 5, maxTimeout: 100 } };
+const LOCK = { realpath: false, fs: lockFs, stale: 10_000, retries: { retries: 50, minTimeout: 5, maxTimeout: 100 } };
 
 /** Record `d`: one writer at a time (several children may report at once), no update lost; an
  * action or a cost is fsynced; the pulse file is touched (a report is a sign of life). */

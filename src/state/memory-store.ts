@@ -46,6 +46,7 @@ export const memoryShape = shape({
   progress: shape({ tokens: arrayOf(str(1024), 256), unchanged: count }),
   lastExit: nullable(shape({ at: stamp, code: nullable(num), signal: nullable(str(32)), cls: nullable(str(200)) })),
   lastSuccessAt: nullable(stamp),
+  lastIteration: optional(count),
 });
 
 /** Earlier schema versions and how to bring them forward (none yet: schema 1 is the first). */

@@ -7,6 +7,7 @@ import { readdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import lockfile from 'proper-lockfile';
+import { lockFs } from './lock-fs.ts';
 import { currentBootId } from './system-clock.ts';
 import { pidNamespace, procStartTime, sameProcessAlive } from '../child/proc.ts';
 import { writeJsonSync } from './atomic-write.ts';
@@ -124,6 +125,7 @@ async function lockWithClaim(stateDir: string, onCompromised: (e: Error) => void
     release = await lockfile.lock(stateDir, {
       lockfilePath: lockDir,
       realpath: false,
+      fs: lockFs,
       stale: LOCK_STALE_MS,
       update: LOCK_UPDATE_MS,
       onCompromised,

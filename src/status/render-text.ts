@@ -42,7 +42,10 @@ export function renderText(v: StatusView): string {
   if (hb && v.wrapperPid) {
     const wait = hb.nextStartAt ? Date.parse(String(hb.nextStartAt)) - Date.now() : 0;
     const next = wait > 0 ? `, next start in ${formatDuration(wait)}` : '';
-    out.push(line('phase', `${hb.phase} (iteration ${hb.iteration}, child pid ${hb.childPid ?? '-'}, up ${ago(String(hb.startedAt)).replace(' ago', '')}${next})`));
+    const up = (iso: unknown) => ago(String(iso)).replace(' ago', '');
+    // The child's uptime is its own; the wrapper's is told apart (service mode restarts the child under one wrapper).
+    const child = hb.childPid && hb.childStartedAt ? `child pid ${hb.childPid} up ${up(hb.childStartedAt)}` : 'child pid -';
+    out.push(line('phase', `${hb.phase} (iteration ${hb.iteration}, ${child}; wrapper up ${up(hb.startedAt)}${next})`));
     out.push(line('heartbeat', `${ago(String(hb.time))}`));
   }
   out.push(line('runs', `${m.runs} (${m.successes} ok, ${m.failures} failed, ${m.consecutiveFailures} in a row), ${m.restarts} restarts`));

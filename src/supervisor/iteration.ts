@@ -8,7 +8,7 @@ import { listenForReports } from '../child/report-listen.ts';
 import { Terminator, reapGroup } from '../child/terminate.ts';
 import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
-import { clearChildAction } from '../state/child-heartbeat.ts';
+import { clearChildAction, preparePulseFile } from '../state/child-heartbeat.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -53,6 +53,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     : null;
   await writeInflight(cfg.stateDir, { ...base, pid: null, pidStartTime: null, startedAt: new Date().toISOString(), interrupted: told });
   if (told?.action) await clearChildAction(cfg.stateDir);
+  preparePulseFile(cfg.stateDir);
   const started = Date.now(); // shown to people
   const startedMono = job.monoNow(); // measured
   const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: (c) => process.stderr.write(c) });
@@ -86,9 +87,14 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.terminateChild = end;
   const onRequest = () => {
     const stop = job.controls.stop;
+    // Service mode: a stop (or pause) ends the child gracefully now; `stop --now`, which must mean
+    // more than that, kills it at once. Loop and once mode: only --now and signals end a run.
+    const kill = job.controls.signalCount > 1 || (cfg.mode === 'service' && stop?.kind === 'USER_KILLED');
     if (stop && (stop.now || cfg.mode === 'service')) {
-      if (job.controls.signalCount > 1) term.kill();
-      else end('stopped', stop.signal ?? 'SIGTERM');
+      if (kill) {
+        cause ??= 'stopped';
+        term.kill();
+      } else end('stopped', stop.signal ?? 'SIGTERM');
     } else if (job.controls.pause && cfg.mode === 'service') end('stopped');
   };
   const offRequest = job.controls.onRequest(onRequest);
@@ -96,8 +102,11 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   const timers: Cancel[] = [];
   if (cfg.timeoutMs > 0) timers.push(after(cfg.timeoutMs, () => end('timeout')));
   if (cfg.maxRuntimeMs > 0) timers.push(after(cfg.maxRuntimeMs - (startedMono - job.startedMono), () => end('budget')));
+  // The reset at --min-uptime is failure memory too: if it cannot be saved, the child is stopped and
+  // the write error ends the wrapper (exit 78), as for the checkpoint.
+  let unsaved: Error | null = null;
   if (cfg.mode === 'service' && (job.memory.consecutiveFailures > 0 || job.probing))
-    timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch((e) => job.log.error(`cannot save state: ${e.message}`))));
+    timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch((e: Error) => ((unsaved ??= e), end('stopped')))));
 
   const exit = await child.exited;
   const durationMs = Math.round(job.monoNow() - startedMono);
@@ -109,6 +118,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.terminateChild = null;
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
   const unrecorded = await checkpoint;
+  // Memory that could not be saved is the error to report; the checkpoint stays (the run's end is unrecorded).
+  if (unsaved) throw unsaved;
   clearInflight(cfg.stateDir);
   if (unrecorded) throw unrecorded;
   job.childPid = null;

@@ -1,7 +1,7 @@
 // The running job: configuration, memory and its persistence, the bus, the logger, the controls.
 import type { RunConfig } from '../cli/run-config.ts';
 import type { Clock } from '../policy/clock.ts';
-import type { Memory } from '../policy/memory.ts';
+import { nextIteration, type Memory } from '../policy/memory.ts';
 import type { Logger } from '../log/logger.ts';
 import { saveMemory } from '../state/memory-store.ts';
 import { appendEvent } from '../state/events.ts';
@@ -45,7 +45,7 @@ export class Job {
     this.startedMono = env.clock.now().mono;
     this.env = env;
     this.memory = memory;
-    this.iteration = memory.iterations + memory.failures + 1;
+    this.iteration = nextIteration(memory);
   }
 
   /** Monotonic milliseconds (the injected clock): for deadlines and durations, unmoved by wall-clock jumps. */

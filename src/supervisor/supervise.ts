@@ -66,7 +66,7 @@ function record(job: Job, o: Outcome, cls: string | null): Memory {
   const hb = readChildHeartbeat(job.cfg.stateDir);
   if (hb) m = { ...m, costTotal: costSince(Math.max(m.costTotal, hb.cost), 0) };
   if (job.cfg.noProgressAfter > 0 || (job.cfg.loopRepeats > 0 && hb?.progress != null)) m = recordToken(m, hb?.progress ?? undefined, job.cfg);
-  return m;
+  return { ...m, lastIteration: job.iteration };
 }
 
 function describe(o: Outcome): string {
@@ -89,6 +89,8 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
     // A run cut short on request is neither a success nor a failure: the boundary says what is next.
     if (o.cause === 'stopped' || o.cause === 'budget') {
       job.event('exited', { iteration: job.iteration, code: o.code, signal: o.signal, cause: o.cause });
+      // Not a success nor a failure, but a run: the next one (here, or in the next wrapper) counts on.
+      await job.save({ ...job.memory, lastIteration: job.iteration++ });
       if (o.cause === 'budget') {
         const trip = checkBudgets(usage(job, job.memory), job.cfg);
         if (trip) return finishHalted(job, trip, EXIT.HALT_BUDGET);

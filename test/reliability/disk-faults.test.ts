@@ -172,8 +172,9 @@ describe.skipIf(!isRoot)('disk faults', () => {
   it('the save of failure memory after --min-uptime fails (EROFS): the child is stopped, exit 78', async () => {
     const t = tmpfs('512k');
     const pid = path.join(path.dirname(t.starts), 'pid');
-    // Run 1 fails (so the save at min-uptime is due); run 2 remounts the state read-only, then stays up.
-    const body = `echo x >> ${t.starts}; [ $(wc -l < ${t.starts}) -ge 2 ] || exit 1; echo $$ > ${pid}; until mount -o remount,ro ${t.mnt} 2>/dev/null; do sleep 0.05; done; exec sleep 60`;
+    // Run 1 fails (so the save at min-uptime is due); run 2, once its checkpoint is written, remounts
+    // the state read-only and stays up.
+    const body = `echo x >> ${t.starts}; [ $(wc -l < ${t.starts}) -ge 2 ] || exit 1; echo $$ > ${pid}; sleep 0.4; until mount -o remount,ro ${t.mnt} 2>/dev/null; do sleep 0.05; done; exec sleep 60`;
     const w = run(['run', '--min-uptime', '1s', '--backoff-initial', '10ms', '--backoff-max', '10ms', '--kill-timeout', '2s', '--state-dir', t.dir, '--', 'sh', '-c', body]);
     fault('EROFS-min-uptime');
     const r = await w.done;

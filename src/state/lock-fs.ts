@@ -1,0 +1,10 @@
+// The file system proper-lockfile uses, with one change: its lock directories are made 0700 like
+// every directory of a job (its own mkdir leaves them 0755 under umask 022).
+import fs from 'node:fs';
+
+type MkdirCallback = (err: NodeJS.ErrnoException | null) => void;
+
+export const lockFs = {
+  ...fs,
+  mkdir: (dir: string, cb: MkdirCallback) => fs.mkdir(dir, { mode: 0o700 }, (err) => cb(err)),
+};
