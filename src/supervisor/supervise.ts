@@ -32,7 +32,7 @@ function usage(job: Job, m: Memory) {
 async function boundary(job: Job): Promise<number | null> {
   for (;;) {
     const stop = job.controls.stop;
-    if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(stop.kind, stop.signal), stop.marker);
+    if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(stop.kind, stop.signal, job.cfg.mode), stop.marker);
     const marker = firstMarker(stopFiles(job));
     if (marker) {
       job.controls.requestStop({ kind: marker.now ? 'USER_KILLED' : 'STOP_FILE', now: marker.now, marker });
@@ -54,8 +54,12 @@ async function boundary(job: Job): Promise<number | null> {
   }
 }
 
-const stopMessage = (kind: string, signal?: string) =>
-  kind === 'SIGNAL' ? `${signal ?? 'signal'} received; the child was stopped gracefully` : kind === 'USER_KILLED' ? 'safehalt stop --now: the child was terminated' : 'stop file present';
+const stopMessage = (kind: string, signal: string | undefined, mode: string) =>
+  kind === 'SIGNAL'
+    ? `${signal ?? 'signal'} received; the child was stopped gracefully`
+    : kind === 'USER_KILLED'
+      ? `safehalt stop --now: the child was ${mode === 'service' ? 'killed (SIGKILL)' : 'terminated'}`
+      : 'stop file present';
 
 /** Fold the outcome into the memory: failure or success, progress token, cost. */
 function record(job: Job, o: Outcome, cls: string | null): Memory {
