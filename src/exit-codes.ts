@@ -1,4 +1,5 @@
-// The one exit-code table: code, README, --help and man page read it from here.
+// The one exit-code table: every code the program returns or reports (the once-mode statuses that
+// follow shell conventions too); code, README, --help and man page read it from here.
 export const EXIT = {
   OK: 0,
   USAGE: 64,
@@ -10,7 +11,18 @@ export const EXIT = {
   BUSY: 84,
   PAUSED: 85,
   ITEM_OPEN: 86,
+  /** Once mode: --timeout ended the run (as timeout(1)). */
+  TIMEOUT: 124,
+  /** The command exists but cannot be executed (as a shell says). */
+  CANNOT_EXECUTE: 126,
+  /** The command was not found (as a shell says). */
+  NOT_FOUND: 127,
+  /** Once mode: the child died of signal n; the status is 128+n. */
+  SIGNAL_BASE: 128,
 } as const;
+
+/** The status a shell gives a process killed by signal number n. */
+export const signalStatus = (n: number): number => EXIT.SIGNAL_BASE + n;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT] | number;
 
@@ -25,6 +37,10 @@ export const EXIT_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.BUSY, "busy: another run holds this job's lock"],
   [EXIT.PAUSED, 'paused: once mode found the job paused and did nothing'],
   [EXIT.ITEM_OPEN, "item check: this item's circuit is open; skip it"],
+  [EXIT.TIMEOUT, 'once mode: --timeout stopped the run (TIMEOUT), as timeout(1)'],
+  [EXIT.CANNOT_EXECUTE, 'once mode: the command cannot be executed (permission, not a program)'],
+  [EXIT.NOT_FOUND, 'once mode: the command was not found'],
+  [EXIT.SIGNAL_BASE, 'once mode: 128+n, the child died of signal n (e.g. 143 for SIGTERM)'],
 ];
 
 /** An error the user can cause: one line, a documented exit code, never a stack trace. */

@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { StderrTail } from './stderr-tail.ts';
+import { EXIT } from '../exit-codes.ts';
 
 /** The child's descriptor number of its report stream (stdio index 3). */
 export const REPORT_FD = 3;
@@ -39,14 +40,14 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   try {
     child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', 'inherit', 'pipe', 'pipe'] });
   } catch (e) {
-    return { error: (e as Error).message, code: 127 };
+    return { error: (e as Error).message, code: EXIT.NOT_FOUND };
   }
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => {
       const msg = Buffer.from(`safehalt: cannot start ${spec.command}: ${e.code ?? e.message}\n`);
       tail.push(msg);
       spec.onStderr?.(msg);
-      resolve({ code: e.code === 'ENOENT' ? 127 : 126, signal: null });
+      resolve({ code: e.code === 'ENOENT' ? EXIT.NOT_FOUND : EXIT.CANNOT_EXECUTE, signal: null });
     });
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });

@@ -1,33 +1,12 @@
 // yargs values of `run` become one typed RunConfig, once, at the edge.
 import { usageError } from '../exit-codes.ts';
-import type { PolicyConfig } from '../policy/config.ts';
-import type { LogFormat } from '../log/logger.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import { resolveStateDir } from '../state/state-dir.ts';
 import { choice, count, decimal, duration, exitClass, list, spike, userClass, windowCount, words } from './parse-values.ts';
 import path from 'node:path';
 import { MAX_SPIKE_RULES } from '../policy/ring.ts';
 
-export interface RunConfig extends PolicyConfig {
-  command: string;
-  args: string[];
-  stateDir: string;
-  name: string;
-  killTimeoutMs: number;
-  heartbeatIntervalMs: number;
-  stallTimeoutMs: number;
-  stopFiles: string[];
-  waitLockMs: number;
-  quiet: boolean;
-  logFormat: LogFormat;
-  orphan: 'wait' | 'kill';
-  probeAfterMs: number;
-  probeMaxMs: number;
-  /** null: not given, keep what the state directory has. */
-  maxRetriesPerItem: number | null;
-  metricsFile: string | null;
-  onHalt: string[] | null;
-  onHaltTimeoutMs: number;
-}
+export type { RunConfig };
 
 export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunConfig {
   if (cmd.length === 0 || cmd[0] === '') throw usageError('missing command: safehalt run [options] -- CMD [ARGS...]');

@@ -2,6 +2,7 @@
 // few gauges and counters do not need a client library at every start of the wrapper.
 import os from 'node:os';
 import type { Phase, Snapshot } from '../supervisor/bus.ts';
+import { signalStatus } from '../exit-codes.ts';
 
 export const PHASES: readonly Phase[] = ['starting', 'running', 'backoff', 'waiting', 'paused', 'stopping', 'halted', 'stopped'];
 const FINAL: ReadonlySet<Phase> = new Set(['halted', 'stopped']);
@@ -27,7 +28,7 @@ function lastExitCode(s: Snapshot): number | null {
   const e = s.memory.lastExit;
   if (!e) return null;
   if (e.code !== null) return e.code;
-  return e.signal && SIGNALS[e.signal] ? 128 + SIGNALS[e.signal] : null;
+  return e.signal && SIGNALS[e.signal] ? signalStatus(SIGNALS[e.signal]) : null;
 }
 
 export function renderMetrics(job: string, s: Snapshot, items: { brokenCount: number; skippedTotal: number } | null = null): string {

@@ -1,4 +1,4 @@
-// The typed configuration of `run`, built once from flags, environment and config file (cli/run-config.ts).
+// The typed configuration of `run` (config/run-config.ts extends it), built once from flags, environment and config file (cli/run-config.ts).
 
 export type Mode = 'service' | 'loop' | 'once';
 export type RestartPolicy = 'always' | 'on-failure';

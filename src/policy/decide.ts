@@ -8,6 +8,7 @@ import { checkProgress } from './progress.ts';
 import { checkFailureRules, type Trip } from './rules.ts';
 import { haltExitCode } from './stop-reasons.ts';
 import type { Outcome } from './classify.ts';
+import { EXIT, signalStatus } from '../exit-codes.ts';
 
 export type Decision =
   | { kind: 'halt'; trip: Trip; exitCode: number }
@@ -28,9 +29,9 @@ const halt = (trip: Trip): Decision => ({ kind: 'halt', trip, exitCode: haltExit
 
 /** The once-mode exit status: the child's code, 128+signal, 124 for a timeout (as timeout(1)). */
 export function childStatus(o: Outcome, signals: Record<string, number>): number {
-  if (o.cause === 'timeout') return 124;
+  if (o.cause === 'timeout') return EXIT.TIMEOUT;
   if (o.code !== null) return o.code;
-  return 128 + (o.signal ? (signals[o.signal] ?? 0) : 0);
+  return signalStatus(o.signal ? (signals[o.signal] ?? 0) : 0);
 }
 
 export function decideAfterRun(m: Memory, ctx: RunContext, cfg: PolicyConfig, signals: Record<string, number>): Decision {

@@ -12,7 +12,7 @@ export const STOP_REASONS = {
   BUDGET_EXCEEDED: { exit: EXIT.HALT_BUDGET, means: 'a budget (restarts, runtime, cost) is used up', next: 'raise the budget or accept the spend, then safehalt resume --reason "..."' },
   NO_PROGRESS: { exit: EXIT.HALT_PROGRESS, means: 'iterations ran but the progress token did not change', next: 'find why the job is stuck, then safehalt resume --reason "..."' },
   LOOP_DETECTED: { exit: EXIT.HALT_PROGRESS, means: 'the progress tokens repeat a cycle', next: 'find why the job loops, then safehalt resume --reason "..."' },
-  TIMEOUT: { exit: 124, means: 'once mode: the run took longer than --timeout and was stopped', next: 'look at why the run was slow' },
+  TIMEOUT: { exit: EXIT.TIMEOUT, means: 'once mode: the run took longer than --timeout and was stopped', next: 'look at why the run was slow' },
   HALT_LATCHED: { exit: EXIT.LATCHED, means: 'a halt from an earlier run is latched; the child was not started', next: 'safehalt status, fix the cause, then safehalt resume --reason "..."' },
 } as const;
 

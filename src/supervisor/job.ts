@@ -1,5 +1,5 @@
 // The running job: configuration, memory and its persistence, the bus, the logger, the controls.
-import type { RunConfig } from '../cli/run-config.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import type { Clock } from '../policy/clock.ts';
 import { nextIteration, type Memory } from '../policy/memory.ts';
 import type { Logger } from '../log/logger.ts';

@@ -1,7 +1,7 @@
 // `safehalt run` from start to end: vet the state directory, take the job's lock, load the memory,
 // attach the optional behaviours (one visible list), supervise, and tear everything down.
 import { EXIT } from '../exit-codes.ts';
-import type { RunConfig } from '../cli/run-config.ts';
+import type { RunConfig } from '../config/run-config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { loadMemory } from '../state/memory-store.ts';
 import { prepareStateDir, refusePlantedLinks } from '../state/state-dir.ts';
