@@ -1,0 +1,64 @@
+// Between runs: the start of the wrapper (after the lock), and every boundary before a run. Stop,
+// budgets and pause are honoured here and only here in loop mode: a run is never interrupted by them.
+import { checkBudgets } from '../policy/budgets.ts';
+import { costSince } from '../policy/cost.ts';
+import { canProbe, probeWait } from '../policy/probe.ts';
+import { EXIT } from '../exit-codes.ts';
+import { enter, finish, halt } from './finish.ts';
+import type { MachineConfig, MachineState, Now, Step } from './types.ts';
+
+export const usage = (s: MachineState, now: Now) => ({
+  restarts: s.memory.restarts - s.memory.budgetBase.restarts,
+  cost: costSince(s.memory.costTotal, s.memory.budgetBase.cost),
+  runtimeMs: now.mono - s.startedMono,
+});
+
+export function stopMessage(s: MachineState): string {
+  const stop = s.stop!;
+  if (s.phase === 'halted') return 'stopped while halted; the halt stays latched';
+  if (stop.kind === 'STOP_FILE') return 'stop file present';
+  const how = (s.child?.killed ?? s.killedLast) ? 'was killed (SIGKILL)' : 'was stopped gracefully';
+  const ran = s.child !== null || s.iteration > s.firstIteration;
+  if (stop.kind === 'USER_KILLED') return `safehalt stop --now: the child ${ran ? how : 'was not running'}`;
+  return `${stop.signal ?? 'signal'} received; ${ran ? `the child ${how}` : 'no child was running'}`;
+}
+
+/** Before a run: stop, budgets, pause, then start the child. */
+export function boundary(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  // A stop comes first: it is what a person asked for.
+  if (s.stop) return finish(s, s.stop.kind, EXIT.OK, stopMessage(s));
+  // Cost and runtime here; the restart budget is checked when a restart is decided.
+  const budget = checkBudgets({ ...usage(s, now), restarts: 0 }, cfg);
+  if (budget) return halt(s, budget, EXIT.HALT_BUDGET, now, cfg);
+  if (s.paused) return enter(s, 'paused', [{ type: 'event', name: 'paused', fields: {} }, { type: 'log', level: 'info', text: 'paused; waiting for safehalt resume' }]);
+  return enter({ ...s, child: null }, 'spawning', [{ type: 'spawn', iteration: s.iteration }]);
+}
+
+/** The lock is ours: a latched halt refuses (83) or waits for its probe; a stop file stops; a pause in once mode exits 85. */
+export function started(s: MachineState, now: Now, cfg: MachineConfig, orphanPid: number | null): Step {
+  const l = s.memory.latch;
+  if (l && canProbe(l, cfg)) {
+    const wait = probeWait(l, now, cfg);
+    if (cfg.mode === 'once' && wait === 0) return boundary({ ...s, probing: true }, now, cfg);
+    if (cfg.mode !== 'once') return enter(s, 'halted', [{ type: 'arm', timer: 'probe', ms: wait }]);
+  }
+  if (l) {
+    const message = `refused to start: ${l.reason} latched (${l.message})`;
+    return enter(s, 'done', [
+      { type: 'stop-reason', reason: 'HALT_LATCHED', exitCode: EXIT.LATCHED, message, rule: l.rule, waited: null },
+      { type: 'event', name: 'refused', fields: { reason: l.reason } },
+      { type: 'log', level: 'error', text: `refusing to start: halt ${l.reason} is latched (${l.message})` },
+      { type: 'exit', code: EXIT.LATCHED },
+    ]);
+  }
+  if (s.stop?.kind === 'STOP_FILE' || s.stop?.kind === 'USER_KILLED') return finish(s, 'STOP_FILE', EXIT.OK, 'stop file present; the child was not started');
+  if (s.paused && cfg.mode === 'once') {
+    return enter(s, 'done', [
+      { type: 'stop-reason', reason: 'USER_PAUSED', exitCode: EXIT.PAUSED, message: 'the job is paused; the child was not started', rule: null, waited: null },
+      { type: 'event', name: 'paused', fields: {} },
+      { type: 'exit', code: EXIT.PAUSED },
+    ]);
+  }
+  if (orphanPid !== null) return enter(s, 'orphan', [{ type: 'event', name: 'orphan', fields: { pid: orphanPid } }]);
+  return boundary(s, now, cfg);
+}

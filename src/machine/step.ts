@@ -1,0 +1,138 @@
+// The whole decision for every event, in one switch: step(state, event, now) → { state, effects }.
+// Pure; the runner (runner.ts) carries the effects out. A new event type fails to compile here.
+import { clearLatch, nextIteration, type Memory } from '../policy/memory.ts';
+import { EXIT } from '../exit-codes.ts';
+import { boundary, started } from './boundary.ts';
+import { enter, fatalExit, finish } from './finish.ts';
+import { endGracefully, endNow, killNow, releaseHold, signalChild, withStop } from './requests.ts';
+import { childExited, prepend } from './run-end.ts';
+import { onTimer } from './timers.ts';
+import type { Event, MachineConfig, MachineState, Now, Step } from './types.ts';
+
+export function initialState(memory: Memory, now: Now): MachineState {
+  const iteration = nextIteration(memory);
+  return { phase: 'locking', memory, iteration, firstIteration: iteration, iterationsThisRun: 0, startedMono: now.mono, child: null, killedLast: false, stop: null, signals: 0, paused: false, probing: false, action: null, holdSinceMono: null, waited: null, fatal: null };
+}
+
+const same = (s: MachineState): Step => ({ state: s, effects: [] });
+const running = (s: MachineState) => s.phase === 'running' || s.phase === 'holding' || s.phase === 'stopping';
+/** Phases in which no child runs and nothing is pending but a timer or a person. */
+const idle = (s: MachineState) => s.phase === 'backoff' || s.phase === 'waiting' || s.phase === 'paused' || s.phase === 'halted' || s.phase === 'orphan';
+
+export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): Step {
+  if (s.phase === 'done') return same(s); // an exit was asked for: nothing more happens
+  switch (e.type) {
+    case 'lock-acquired':
+      return s.phase === 'locking' ? started(s, now, cfg, e.orphanPid) : same(s);
+    case 'lock-busy':
+      // Another run holds the lock: its files are not ours to write, so no stop reason.
+      return s.phase === 'locking' ? enter(s, 'done', [{ type: 'log', level: 'error', text: 'busy: another run of this job holds its lock' }, { type: 'exit', code: EXIT.BUSY }]) : same(s);
+    case 'orphan-gone':
+      return s.phase === 'orphan' ? boundary(s, now, cfg) : same(s);
+    case 'child-started': {
+      if (s.phase !== 'spawning') return same(s);
+      // No pid, or one no signal may ever go to (0 is our own group, 1 is init): never tracked as a child.
+      if (e.pid <= 1) return step(s, { type: 'spawn-failed', code: EXIT.CANNOT_EXECUTE, error: `the child was given no usable pid (${e.pid})` }, now, cfg);
+      const next: MachineState = { ...s, child: { pid: e.pid, startedMono: now.mono, cause: null, killed: false }, action: null };
+      const st = enter(next, 'running', [{ type: 'event', name: 'started', fields: { pid: e.pid, iteration: s.iteration } }, ...runTimers(s, now, cfg)]);
+      // A request that came while spawning is acted on now that there is a child to end.
+      return pending(st, now, cfg);
+    }
+    case 'spawn-failed':
+      if (s.phase !== 'spawning') return same(s);
+      // As a run that exited at once with the shell's status (127 not found, 126 cannot execute).
+      return childExited({ ...s, child: { pid: -1, startedMono: now.mono, cause: null, killed: false } }, { type: 'child-exited', code: e.code, signal: null, stderrTail: e.error, cost: 0, progress: null, jitter: 0.5 }, now, cfg);
+    case 'child-exited':
+      return running(s) ? childExited(s, e, now, cfg) : same(s);
+    case 'signal':
+      return onSignal(s, e.signal, now, cfg);
+    case 'stop-file':
+      return onStop(withStop(s, { kind: e.now ? 'USER_KILLED' : 'STOP_FILE', now: e.now, signal: null }), now, cfg);
+    case 'pause-file':
+      return onPause({ ...s, paused: e.present }, now, cfg);
+    case 'resume-file':
+      if (s.phase !== 'halted' || !s.memory.latch) return same(s);
+      return prepend(
+        [{ type: 'save-memory', memory: clearLatch(s.memory, now) }, { type: 'cancel', timer: 'probe' }, { type: 'event', name: 'resumed', fields: { clearedHalt: s.memory.latch.reason, automatic: false } }],
+        boundary({ ...s, memory: clearLatch(s.memory, now) }, now, cfg),
+      );
+    case 'action':
+      return onAction(s, e.name, now, cfg);
+    case 'timer':
+      return onTimer(s, e.timer, now, cfg);
+    case 'write-failed': {
+      const message = `cannot write ${e.file}: ${e.message}; safehalt does not run a job whose memory it cannot record`;
+      if (s.phase === 'spawning') return same({ ...s, fatal: message }); // ended as soon as it has a pid
+      if (!running(s)) return fatalExit(s, message);
+      const next = { ...s, fatal: message };
+      return s.phase === 'stopping' ? same(next) : endNow(s.phase === 'holding' ? releaseHold(next, now, 'write-failed') : next, cfg, 'stopped', 'SIGTERM');
+    }
+    default:
+      return unreachable(e);
+  }
+}
+
+function unreachable(e: never): never {
+  throw new Error(`unhandled event ${JSON.stringify(e)}`);
+}
+
+function runTimers(s: MachineState, now: Now, cfg: MachineConfig): Step['effects'] {
+  const t: Step['effects'] = [];
+  if (cfg.timeoutMs > 0) t.push({ type: 'arm', timer: 'timeout', ms: cfg.timeoutMs });
+  if (cfg.maxRuntimeMs > 0) t.push({ type: 'arm', timer: 'runtime', ms: Math.max(0, cfg.maxRuntimeMs - (now.mono - s.startedMono)) });
+  if (cfg.mode === 'service' && (s.memory.consecutiveFailures > 0 || s.probing)) t.push({ type: 'arm', timer: 'min-uptime', ms: cfg.minUptimeMs });
+  if (cfg.stallTimeoutMs > 0) t.push({ type: 'arm', timer: 'stall', ms: cfg.stallTimeoutMs });
+  return t;
+}
+
+/** What a stop or pause that is already recorded means for a child that just started. */
+function pending(st: Step, now: Now, cfg: MachineConfig): Step {
+  const s = st.state;
+  if (s.fatal) return prepend(st.effects, endNow(s, cfg, 'stopped', 'SIGTERM'));
+  if (s.stop) return prepend(st.effects, onStop(s, now, cfg));
+  if (s.paused && cfg.mode === 'service') return prepend(st.effects, endGracefully(s, now, cfg, 'SIGTERM'));
+  return st;
+}
+
+function onSignal(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', now: Now, cfg: MachineConfig): Step {
+  // SIGHUP is forwarded, and the child keeps running.
+  if (signal === 'SIGHUP') return { state: s, effects: signalChild(s, 'SIGHUP') };
+  const next = withStop({ ...s, signals: s.signals + 1 }, { kind: 'SIGNAL', now: true, signal });
+  // A second SIGTERM/SIGINT does not wait: not for the action in flight, not for the kill timeout.
+  if (next.signals > 1 && s.child && running(s)) return killNow(s.phase === 'holding' ? releaseHold(next, now, 'escalated') : next, `${signal} again`);
+  return onStop(next, now, cfg);
+}
+
+/** A stop is recorded: end what runs (service mode, --now, a signal), or finish if nothing does. */
+function onStop(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  const stop = s.stop!;
+  if (s.phase === 'locking' || s.phase === 'spawning' || s.phase === 'stopping') return same(s);
+  if (idle(s)) return prepend([{ type: 'cancel', timer: 'next-start' }, { type: 'cancel', timer: 'probe' }], finish(s, stop.kind, EXIT.OK, stopMessageFor(s)));
+  // Loop and once mode: a stop file waits for the boundary; the iteration is never interrupted by it.
+  if (!stop.now && cfg.mode !== 'service') return same(s);
+  if (stop.kind === 'USER_KILLED' && cfg.mode === 'service') return killNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, 'safehalt stop --now');
+  // stop --now does not wait for an action in flight; a first signal or a service-mode stop does.
+  if (stop.kind === 'USER_KILLED') return endNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, cfg, 'stopped', 'SIGTERM');
+  return endGracefully(s, now, cfg, stop.signal ?? 'SIGTERM');
+}
+
+const stopMessageFor = (s: MachineState) => (s.phase === 'halted' ? 'stopped while halted; the halt stays latched' : s.phase === 'orphan' ? 'stopped while waiting for the previous child to exit' : s.stop!.kind === 'SIGNAL' ? `${s.stop!.signal} received; no child was running` : 'stop file present');
+
+function onPause(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  if (s.paused) {
+    // Service mode: the child is stopped gracefully (not a failure); loop mode lets the iteration finish.
+    if (cfg.mode === 'service' && s.phase === 'running') return endGracefully(s, now, cfg, 'SIGTERM');
+    if (s.phase === 'backoff' || s.phase === 'waiting') return prepend([{ type: 'cancel', timer: 'next-start' }], boundary(s, now, cfg));
+    return same(s);
+  }
+  return s.phase === 'paused' ? prepend([{ type: 'event', name: 'unpaused', fields: {} }], boundary(s, now, cfg)) : same(s);
+}
+
+function onAction(s: MachineState, name: string | null, now: Now, cfg: MachineConfig): Step {
+  const next = { ...s, action: name === null ? null : { name, sinceMono: now.mono } };
+  if (s.phase !== 'holding' || name !== null) return same(next);
+  // The action ended: the held stop goes ahead now.
+  const released = releaseHold(s, now, 'action-ended');
+  return endNow({ ...released, action: null }, cfg, 'stopped', s.stop?.signal ?? 'SIGTERM', [{ type: 'log', level: 'info', text: `action ${JSON.stringify(released.waited!.action)} ended after ${released.waited!.ms}ms; stopping the child` }]);
+}
+
