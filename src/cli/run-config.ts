@@ -45,6 +45,7 @@ export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunCo
     stateDir: located.dir,
     name: located.name,
     killTimeoutMs: duration('kill-timeout', a['kill-timeout']),
+    actionGraceMs: a['action-grace'] === undefined ? duration('kill-timeout', a['kill-timeout']) : duration('action-grace', a['action-grace']),
     heartbeatIntervalMs: Math.max(duration('heartbeat-interval', a['heartbeat-interval']), 100),
     stallTimeoutMs: duration('stall-timeout', a['stall-timeout']),
     stopFiles: list(a['stop-file']).map((f) => path.resolve(f)),

@@ -13,6 +13,7 @@ export const RUN_GROUPS: Record<string, Spec> = {
     interval: d('loop mode: pause between iterations', { default: '0' }),
     timeout: d('end a run that takes longer (class timeout); 0 = none', { default: '0' }),
     'kill-timeout': d('grace between SIGTERM and SIGKILL when stopping the child', { default: '10s' }),
+    'action-grace': d('a graceful stop waits this long for an action in flight (heartbeat --begin) to end; default: --kill-timeout'),
   },
   'Backoff:': {
     'backoff-initial': d('first delay after a failure', { default: '1s' }),

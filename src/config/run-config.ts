@@ -10,6 +10,8 @@ export interface RunConfig extends PolicyConfig {
   stateDir: string;
   name: string;
   killTimeoutMs: number;
+  /** A graceful stop waits this long for an action in flight (default: the kill timeout). */
+  actionGraceMs: number;
   heartbeatIntervalMs: number;
   stallTimeoutMs: number;
   stopFiles: string[];

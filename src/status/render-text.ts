@@ -46,6 +46,8 @@ export function renderText(v: StatusView): string {
     // The child's uptime is its own; the wrapper's is told apart (service mode restarts the child under one wrapper).
     const child = hb.childPid && hb.childStartedAt ? `child pid ${hb.childPid} up ${up(hb.childStartedAt)}` : 'child pid -';
     out.push(line('phase', `${hb.phase} (iteration ${hb.iteration}, ${child}; wrapper up ${up(hb.startedAt)}${next})`));
+    // A stop held for the child's action in flight says so (supervisor/action-hold.ts).
+    if (hb.phase === 'stopping' && typeof hb.detail === 'string' && hb.detail.startsWith('waiting for action')) out.push(line('stopping', hb.detail));
     out.push(line('heartbeat', `${ago(String(hb.time))}`));
   }
   out.push(line('runs', `${m.runs} (${m.successes} ok, ${m.failures} failed, ${m.consecutiveFailures} in a row), ${m.restarts} restarts`));

@@ -9,6 +9,7 @@ import { writeJson } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
 import type { Marker } from '../state/markers.ts';
 import type { Job } from './job.ts';
+import { formatDuration } from '../util/duration.ts';
 
 export async function writeStopReport(job: Job, reason: StopReason, exitCode: number, message: string, rule: string | null, marker?: Marker | null, extra?: Record<string, unknown>) {
   const { cfg } = job;
@@ -32,15 +33,19 @@ export async function writeStopReport(job: Job, reason: StopReason, exitCode: nu
 
 /** A clean stop: signal, stop file, stop --now, completion. Exit 0 (or the once-mode status). A
  *  once-mode run that failed ends here too (its status passes through), said as a failure. */
-export async function finishStopped(job: Job, reason: StopReason, exitCode: number, message: string, marker?: Marker | null, failed = false): Promise<number> {
+export async function finishStopped(job: Job, reason: StopReason, exitCode: number, text: string, marker?: Marker | null, failed = false): Promise<number> {
+  const w = job.waited;
+  const message = w ? `${text}; waited ${formatDuration(w.ms)} for action ${JSON.stringify(w.action)} to end (${WAIT_ENDS[w.ended]})` : text;
   job.enter('stopping', reason);
-  await writeStopReport(job, reason, exitCode, message, null, marker);
+  await writeStopReport(job, reason, exitCode, message, null, marker, w ? { waited: w } : undefined);
   job.event('stopped', { reason, exitCode, message });
   if (failed) job.log.warn(`finished: ${message}`);
   else job.log.info(`stopped (${reason}): ${message}`);
   job.enter('stopped', reason);
   return exitCode;
 }
+
+const WAIT_ENDS = { 'action-ended': 'it ended', 'grace-expired': '--action-grace ran out', escalated: 'a second request did not wait' } as const;
 
 /** A safe halt: latch, stop reason, an error line naming the resume command, the --on-halt hook. */
 export async function finishHalted(job: Job, trip: Trip, exitCode: number): Promise<number> {

@@ -11,6 +11,7 @@ import { filePath } from '../state/files.ts';
 import { clearChildAction, preparePulseFile } from '../state/child-heartbeat.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
+import { ActionHold } from './action-hold.ts';
 import { formatDuration } from '../util/duration.ts';
 import { after, type Cancel } from '../util/long-timer.ts';
 
@@ -85,6 +86,11 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.event('started', { pid: child.pid, iteration: job.iteration });
 
   job.terminateChild = end;
+  const hold = new ActionHold(job);
+  // A graceful stop waits for an action in flight (--action-grace); a kill never does.
+  const graceful = (sig: NodeJS.Signals) => {
+    if (!term.started && !hold.begin(() => end('stopped', sig))) end('stopped', sig);
+  };
   const onRequest = () => {
     const stop = job.controls.stop;
     // Service mode: a stop (or pause) ends the child gracefully now; `stop --now`, which must mean
@@ -92,10 +98,14 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     const kill = job.controls.signalCount > 1 || (cfg.mode === 'service' && stop?.kind === 'USER_KILLED');
     if (stop && (stop.now || cfg.mode === 'service')) {
       if (kill) {
+        hold.escalate();
         cause ??= 'stopped';
         term.kill();
-      } else end('stopped', stop.signal ?? 'SIGTERM');
-    } else if (job.controls.pause && cfg.mode === 'service') end('stopped');
+      } else if (stop.kind === 'USER_KILLED') {
+        hold.escalate(); // stop --now does not wait for the action
+        end('stopped', stop.signal ?? 'SIGTERM');
+      } else graceful(stop.signal ?? 'SIGTERM');
+    } else if (job.controls.pause && cfg.mode === 'service') graceful('SIGTERM');
   };
   const offRequest = job.controls.onRequest(onRequest);
   onRequest();
@@ -114,6 +124,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   await reports.close();
   for (const cancel of timers) cancel();
   offRequest();
+  hold.dispose();
   term.dispose();
   job.terminateChild = null;
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);

@@ -14,6 +14,13 @@ export interface Env {
   log: Logger;
 }
 
+/** What a graceful stop waited for (supervisor/action-hold.ts). */
+export interface Waited {
+  action: string;
+  ms: number;
+  ended: 'action-ended' | 'grace-expired' | 'escalated';
+}
+
 export class Job {
   readonly bus = new Bus();
   readonly controls = new Controls();
@@ -26,6 +33,8 @@ export class Job {
   childStartedMono: number | null = null;
   nextStartAt: string | null = null;
   detail: string | null = null;
+  /** Set once a stop has waited for an action in flight. */
+  waited: Waited | null = null;
   /** The current run is a half-open probe (policy/probe.ts). */
   probing = false;
   /** The --on-halt hook, when configured (integrations/on-halt.ts). */
