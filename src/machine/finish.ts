@@ -19,7 +19,7 @@ export function finish(s: MachineState, reason: StopReason, exitCode: number, me
   return enter(s, 'done', [
     { type: 'stop-reason', reason, exitCode, message, rule: null, waited: s.waited },
     { type: 'event', name: 'stopped', fields: { reason, exitCode, message, waited: s.waited } },
-    { type: 'log', level: failed ? 'warn' : 'info', text: line },
+    { type: 'log', level: 'info', text: line },
     { type: 'exit', code: exitCode },
   ]);
 }

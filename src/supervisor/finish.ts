@@ -39,8 +39,8 @@ export async function finishStopped(job: Job, reason: StopReason, exitCode: numb
   job.enter('stopping', reason);
   await writeStopReport(job, reason, exitCode, message, null, marker, w ? { waited: w } : undefined);
   job.event('stopped', { reason, exitCode, message });
-  if (failed) job.log.warn(`finished: ${message}`);
-  else job.log.info(`stopped (${reason}): ${message}`);
+  // A failed once-mode run was already reported as a failure (warn); this is the closing line.
+  job.log.info(failed ? `finished: ${message}` : `stopped (${reason}): ${message}`);
   job.enter('stopped', reason);
   return exitCode;
 }
