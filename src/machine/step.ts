@@ -3,21 +3,36 @@
 import { clearLatch, nextIteration, type Memory } from '../policy/memory.ts';
 import { EXIT } from '../exit-codes.ts';
 import { boundary, started } from './boundary.ts';
-import { enter, fatalExit, finish } from './finish.ts';
-import { endGracefully, endNow, killNow, releaseHold, signalChild, withStop } from './requests.ts';
+import { enter, fatalExit } from './finish.ts';
+import { endGracefully, endNow, releaseHold, withStop } from './requests.ts';
+import { onAction, onPause, onSignal, onStop, running } from './on-request.ts';
 import { childExited, prepend } from './run-end.ts';
 import { onTimer } from './timers.ts';
 import type { Event, MachineConfig, MachineState, Now, Step } from './types.ts';
 
 export function initialState(memory: Memory, now: Now): MachineState {
   const iteration = nextIteration(memory);
-  return { phase: 'locking', memory, iteration, firstIteration: iteration, iterationsThisRun: 0, startedMono: now.mono, child: null, killedLast: false, stop: null, signals: 0, paused: false, probing: false, action: null, holdSinceMono: null, waited: null, fatal: null };
+  return {
+    phase: 'locking',
+    memory,
+    iteration,
+    firstIteration: iteration,
+    iterationsThisRun: 0,
+    startedMono: now.mono,
+    child: null,
+    killedLast: false,
+    stop: null,
+    signals: 0,
+    paused: false,
+    probing: false,
+    action: null,
+    holdSinceMono: null,
+    waited: null,
+    fatal: null,
+  };
 }
 
 const same = (s: MachineState): Step => ({ state: s, effects: [] });
-const running = (s: MachineState) => s.phase === 'running' || s.phase === 'holding' || s.phase === 'stopping';
-/** Phases in which no child runs and nothing is pending but a timer or a person. */
-const idle = (s: MachineState) => s.phase === 'backoff' || s.phase === 'waiting' || s.phase === 'paused' || s.phase === 'halted' || s.phase === 'orphan';
 
 export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): Step {
   if (s.phase === 'done') return same(s); // an exit was asked for: nothing more happens
@@ -26,7 +41,11 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
       return s.phase === 'locking' ? started(s, now, cfg, e.orphanPid) : same(s);
     case 'lock-busy':
       // Another run holds the lock: its files are not ours to write, so no stop reason.
-      return s.phase === 'locking' ? enter(s, 'done', [{ type: 'log', level: 'error', text: 'busy: another run of this job holds its lock' }, { type: 'exit', code: EXIT.BUSY }]) : same(s);
+      if (s.phase !== 'locking') return same(s);
+      return enter(s, 'done', [
+        { type: 'log', level: 'error', text: 'busy: another run of this job holds its lock' },
+        { type: 'exit', code: EXIT.BUSY },
+      ]);
     case 'orphan-gone':
       return s.phase === 'orphan' ? boundary(s, now, cfg) : same(s);
     case 'child-started': {
@@ -41,7 +60,12 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
     case 'spawn-failed':
       if (s.phase !== 'spawning') return same(s);
       // As a run that exited at once with the shell's status (127 not found, 126 cannot execute).
-      return childExited({ ...s, child: { pid: -1, startedMono: now.mono, cause: null, killed: false } }, { type: 'child-exited', code: e.code, signal: null, stderrTail: e.error, cost: 0, progress: null, jitter: 0.5 }, now, cfg);
+      return childExited(
+        { ...s, child: { pid: -1, startedMono: now.mono, cause: null, killed: false } },
+        { type: 'child-exited', code: e.code, signal: null, stderrTail: e.error, cost: 0, progress: null, jitter: 0.5 },
+        now,
+        cfg,
+      );
     case 'child-exited':
       return running(s) ? childExited(s, e, now, cfg) : same(s);
     case 'signal':
@@ -50,12 +74,13 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
       return onStop(withStop(s, { kind: e.now ? 'USER_KILLED' : 'STOP_FILE', now: e.now, signal: null }), now, cfg);
     case 'pause-file':
       return onPause({ ...s, paused: e.present }, now, cfg);
-    case 'resume-file':
+    case 'resume-file': {
+      // A person resumed the wrapper that stays up halted (--probe-after): clear the latch, go on.
       if (s.phase !== 'halted' || !s.memory.latch) return same(s);
-      return prepend(
-        [{ type: 'save-memory', memory: clearLatch(s.memory, now) }, { type: 'cancel', timer: 'probe' }, { type: 'event', name: 'resumed', fields: { clearedHalt: s.memory.latch.reason, automatic: false } }],
-        boundary({ ...s, memory: clearLatch(s.memory, now) }, now, cfg),
-      );
+      const memory = clearLatch(s.memory, now);
+      const resumed = { type: 'event' as const, name: 'resumed', fields: { clearedHalt: s.memory.latch.reason, automatic: false } };
+      return prepend([{ type: 'save-memory', memory }, { type: 'cancel', timer: 'probe' }, resumed], boundary({ ...s, memory }, now, cfg));
+    }
     case 'action':
       return onAction(s, e.name, now, cfg);
     case 'timer':
@@ -93,46 +118,3 @@ function pending(st: Step, now: Now, cfg: MachineConfig): Step {
   if (s.paused && cfg.mode === 'service') return prepend(st.effects, endGracefully(s, now, cfg, 'SIGTERM'));
   return st;
 }
-
-function onSignal(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', now: Now, cfg: MachineConfig): Step {
-  // SIGHUP is forwarded, and the child keeps running.
-  if (signal === 'SIGHUP') return { state: s, effects: signalChild(s, 'SIGHUP') };
-  const next = withStop({ ...s, signals: s.signals + 1 }, { kind: 'SIGNAL', now: true, signal });
-  // A second SIGTERM/SIGINT does not wait: not for the action in flight, not for the kill timeout.
-  if (next.signals > 1 && s.child && running(s)) return killNow(s.phase === 'holding' ? releaseHold(next, now, 'escalated') : next, `${signal} again`);
-  return onStop(next, now, cfg);
-}
-
-/** A stop is recorded: end what runs (service mode, --now, a signal), or finish if nothing does. */
-function onStop(s: MachineState, now: Now, cfg: MachineConfig): Step {
-  const stop = s.stop!;
-  if (s.phase === 'locking' || s.phase === 'spawning' || s.phase === 'stopping') return same(s);
-  if (idle(s)) return prepend([{ type: 'cancel', timer: 'next-start' }, { type: 'cancel', timer: 'probe' }], finish(s, stop.kind, EXIT.OK, stopMessageFor(s)));
-  // Loop and once mode: a stop file waits for the boundary; the iteration is never interrupted by it.
-  if (!stop.now && cfg.mode !== 'service') return same(s);
-  if (stop.kind === 'USER_KILLED' && cfg.mode === 'service') return killNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, 'safehalt stop --now');
-  // stop --now does not wait for an action in flight; a first signal or a service-mode stop does.
-  if (stop.kind === 'USER_KILLED') return endNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, cfg, 'stopped', 'SIGTERM');
-  return endGracefully(s, now, cfg, stop.signal ?? 'SIGTERM');
-}
-
-const stopMessageFor = (s: MachineState) => (s.phase === 'halted' ? 'stopped while halted; the halt stays latched' : s.phase === 'orphan' ? 'stopped while waiting for the previous child to exit' : s.stop!.kind === 'SIGNAL' ? `${s.stop!.signal} received; no child was running` : 'stop file present');
-
-function onPause(s: MachineState, now: Now, cfg: MachineConfig): Step {
-  if (s.paused) {
-    // Service mode: the child is stopped gracefully (not a failure); loop mode lets the iteration finish.
-    if (cfg.mode === 'service' && s.phase === 'running') return endGracefully(s, now, cfg, 'SIGTERM');
-    if (s.phase === 'backoff' || s.phase === 'waiting') return prepend([{ type: 'cancel', timer: 'next-start' }], boundary(s, now, cfg));
-    return same(s);
-  }
-  return s.phase === 'paused' ? prepend([{ type: 'event', name: 'unpaused', fields: {} }], boundary(s, now, cfg)) : same(s);
-}
-
-function onAction(s: MachineState, name: string | null, now: Now, cfg: MachineConfig): Step {
-  const next = { ...s, action: name === null ? null : { name, sinceMono: now.mono } };
-  if (s.phase !== 'holding' || name !== null) return same(next);
-  // The action ended: the held stop goes ahead now.
-  const released = releaseHold(s, now, 'action-ended');
-  return endNow({ ...released, action: null }, cfg, 'stopped', s.stop?.signal ?? 'SIGTERM', [{ type: 'log', level: 'info', text: `action ${JSON.stringify(released.waited!.action)} ended after ${released.waited!.ms}ms; stopping the child` }]);
-}
-

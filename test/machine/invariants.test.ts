@@ -64,7 +64,7 @@ function checkStep(tr: Trace, cfg: MachineConfig, model: RuleModel, seen: { held
   // Nothing happens after an exit was asked for.
   if (before.phase === 'done') expect(fx).toEqual([]);
   // Nothing is spawned while a halt is latched (unless it is the probe), nor with a stop or pause pending.
-  for (const x of fx.filter((f) => f.type === 'spawn')) {
+  if (fx.some((f) => f.type === 'spawn')) {
     expect(after.state.memory.latch === null || after.state.probing).toBe(true);
     expect(after.state.stop).toBeNull();
     expect(after.state.paused).toBe(false);

@@ -1,0 +1,61 @@
+// What a request from outside means in each phase: a signal, a stop or pause file, the child's
+// action in flight beginning or ending. Part of step (step.ts); pure.
+import { EXIT } from '../exit-codes.ts';
+import { boundary } from './boundary.ts';
+import { finish } from './finish.ts';
+import { endGracefully, endNow, killNow, releaseHold, signalChild, withStop } from './requests.ts';
+import { prepend } from './run-end.ts';
+import type { MachineConfig, MachineState, Now, Step } from './types.ts';
+
+const same = (s: MachineState): Step => ({ state: s, effects: [] });
+export const running = (s: MachineState) => s.phase === 'running' || s.phase === 'holding' || s.phase === 'stopping';
+/** Phases in which no child runs and nothing is pending but a timer or a person. */
+const idle = (s: MachineState) => s.phase === 'backoff' || s.phase === 'waiting' || s.phase === 'paused' || s.phase === 'halted' || s.phase === 'orphan';
+
+export function onSignal(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', now: Now, cfg: MachineConfig): Step {
+  // SIGHUP is forwarded, and the child keeps running.
+  if (signal === 'SIGHUP') return { state: s, effects: signalChild(s, 'SIGHUP') };
+  const next = withStop({ ...s, signals: s.signals + 1 }, { kind: 'SIGNAL', now: true, signal });
+  // A second SIGTERM/SIGINT does not wait: not for the action in flight, not for the kill timeout.
+  if (next.signals > 1 && s.child && running(s)) return killNow(s.phase === 'holding' ? releaseHold(next, now, 'escalated') : next, `${signal} again`);
+  return onStop(next, now, cfg);
+}
+
+/** A stop is recorded: end what runs (service mode, --now, a signal), or finish if nothing does. */
+export function onStop(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  const stop = s.stop!;
+  if (s.phase === 'locking' || s.phase === 'spawning' || s.phase === 'stopping') return same(s);
+  if (idle(s)) return prepend([{ type: 'cancel', timer: 'next-start' }, { type: 'cancel', timer: 'probe' }], finish(s, stop.kind, EXIT.OK, stopMessageFor(s)));
+  // Loop and once mode: a stop file waits for the boundary; the iteration is never interrupted by it.
+  if (!stop.now && cfg.mode !== 'service') return same(s);
+  if (stop.kind === 'USER_KILLED' && cfg.mode === 'service') return killNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, 'safehalt stop --now');
+  // stop --now does not wait for an action in flight; a first signal or a service-mode stop does.
+  if (stop.kind === 'USER_KILLED') return endNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, cfg, 'stopped', 'SIGTERM');
+  return endGracefully(s, now, cfg, stop.signal ?? 'SIGTERM');
+}
+
+function stopMessageFor(s: MachineState): string {
+  if (s.phase === 'halted') return 'stopped while halted; the halt stays latched';
+  if (s.phase === 'orphan') return 'stopped while waiting for the previous child to exit';
+  return s.stop!.kind === 'SIGNAL' ? `${s.stop!.signal} received; no child was running` : 'stop file present';
+}
+
+export function onPause(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  if (s.paused) {
+    // Service mode: the child is stopped gracefully (not a failure); loop mode lets the iteration finish.
+    if (cfg.mode === 'service' && s.phase === 'running') return endGracefully(s, now, cfg, 'SIGTERM');
+    if (s.phase === 'backoff' || s.phase === 'waiting') return prepend([{ type: 'cancel', timer: 'next-start' }], boundary(s, now, cfg));
+    return same(s);
+  }
+  return s.phase === 'paused' ? prepend([{ type: 'event', name: 'unpaused', fields: {} }], boundary(s, now, cfg)) : same(s);
+}
+
+export function onAction(s: MachineState, name: string | null, now: Now, cfg: MachineConfig): Step {
+  const next = { ...s, action: name === null ? null : { name, sinceMono: now.mono } };
+  if (s.phase !== 'holding' || name !== null) return same(next);
+  // The action ended: the held stop goes ahead now.
+  const released = releaseHold(s, now, 'action-ended');
+  const text = `action ${JSON.stringify(released.waited!.action)} ended after ${released.waited!.ms}ms; stopping the child`;
+  return endNow({ ...released, action: null }, cfg, 'stopped', s.stop?.signal ?? 'SIGTERM', [{ type: 'log', level: 'info', text }]);
+}
+
