@@ -59,19 +59,26 @@ export function childExited(s0: MachineState, e: Exited, now: Now, cfg: MachineC
     next = { ...next, probing: false };
     effects.push({ type: 'event', name: 'resumed', fields: { by: 'probe', automatic: true } });
   }
-  const d = decideAfterRun(m, { cls, outcome: o, iterationsThisRun: next.iterationsThisRun, usage: usage({ ...next, memory: m }, now), now, random: () => e.jitter }, cfg, SIGNAL_NUMBERS);
+  // The jitter comes with the event: the machine draws no random number itself.
+  const ctx = { cls, outcome: o, iterationsThisRun: next.iterationsThisRun, usage: usage({ ...next, memory: m }, now), now, random: () => e.jitter };
+  const d = decideAfterRun(m, ctx, cfg, SIGNAL_NUMBERS);
   if (d.kind === 'continue' && d.restart) m = countRestart(m);
   next = { ...next, memory: m };
   effects.push({ type: 'save-memory', memory: m });
   if (d.kind === 'halt') return prepend(effects, halt(next, d.trip, d.exitCode, now, cfg));
   if (d.kind === 'finish') {
     const failed = cls !== null && d.reason !== 'TIMEOUT';
-    const msg = d.reason === 'TIMEOUT' ? 'the run took longer than the timeout and was stopped' : cfg.mode !== 'once' ? 'work completed' : failed ? `the run failed (${cls}); exit status ${childStatus(o, SIGNAL_NUMBERS)}` : 'the run succeeded';
-    return prepend(effects, finish(next, d.reason, d.exitCode, msg, failed));
+    return prepend(effects, finish(next, d.reason, d.exitCode, finishMessage(d.reason, cfg, failed ? cls : null, o), failed));
   }
   if (d.delayMs <= 0 || next.stop || next.paused) return prepend(effects, boundary(next, now, cfg));
   const phase = cls === null ? 'waiting' : 'backoff';
   return prepend(effects, enter(next, phase, [{ type: 'arm', timer: 'next-start', ms: d.delayMs }]));
+}
+
+function finishMessage(reason: 'COMPLETED' | 'TIMEOUT', cfg: MachineConfig, failedAs: string | null, o: Outcome): string {
+  if (reason === 'TIMEOUT') return 'the run took longer than the timeout and was stopped';
+  if (cfg.mode !== 'once') return 'work completed';
+  return failedAs ? `the run failed (${failedAs}); exit status ${childStatus(o, SIGNAL_NUMBERS)}` : 'the run succeeded';
 }
 
 /** The probe failed: stay latched with the cooldown doubled (up to --probe-max). */

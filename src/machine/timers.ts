@@ -30,10 +30,15 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
     }
     case 'kill':
       if (s.phase !== 'stopping' || !s.child) return same(s);
-      return { state: { ...s, child: { ...s.child, killed: true } }, effects: [...signalChild(s, 'SIGKILL'), { type: 'event', name: 'escalated', fields: { why: 'kill timeout', signal: 'SIGKILL' } }] };
-    case 'action-grace':
+      return {
+        state: { ...s, child: { ...s.child, killed: true } },
+        effects: [...signalChild(s, 'SIGKILL'), { type: 'event', name: 'escalated', fields: { why: 'kill timeout', signal: 'SIGKILL' } }],
+      };
+    case 'action-grace': {
       if (s.phase !== 'holding') return same(s);
-      return endNow(releaseHold(s, now, 'grace-expired'), cfg, 'stopped', s.stop?.signal ?? 'SIGTERM', [{ type: 'log', level: 'warn', text: `the action in flight did not end within --action-grace (${cfg.actionGraceMs}ms); stopping the child` }]);
+      const text = `the action in flight did not end within --action-grace (${cfg.actionGraceMs}ms); stopping the child`;
+      return endNow(releaseHold(s, now, 'grace-expired'), cfg, 'stopped', s.stop?.signal ?? 'SIGTERM', [{ type: 'log', level: 'warn', text }]);
+    }
     default:
       return unreachable(timer);
   }

@@ -1,7 +1,7 @@
 // child-heartbeat.json: what the child last said through `safehalt heartbeat` (progress token, step,
 // cumulative cost, an external action in flight), and the pulse file it may touch instead.
 import { closeSync, constants, fchmodSync, openSync, statSync } from 'node:fs';
-import { writeJson } from './atomic-write.ts';
+import { writeFailed, writeJson } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readChecked } from './read-trusted.ts';
 import { nullable, num, oneOf, optional, shape, str, count } from './validate.ts';
@@ -46,11 +46,16 @@ export async function clearChildAction(stateDir: string): Promise<void> {
 
 /** Create the pulse file 0600 before the child may touch it: a `touch` under umask 022 would make it 0644. */
 export function preparePulseFile(stateDir: string): void {
-  const fd = openSync(filePath(stateDir, 'childPulse'), constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+  const file = filePath(stateDir, 'childPulse');
   try {
-    fchmodSync(fd, 0o600);
-  } finally {
-    closeSync(fd);
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    try {
+      fchmodSync(fd, 0o600);
+    } finally {
+      closeSync(fd);
+    }
+  } catch (e) {
+    throw writeFailed(file, e); // one line naming the file, exit 78
   }
 }
 
