@@ -4,6 +4,7 @@
 // the stop reason). The decision is the machine's (src/machine/requests.ts); this is its live form.
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { formatDuration } from '../util/duration.ts';
+import { after, every, type Cancel } from '../util/long-timer.ts';
 import type { Job, Waited } from './job.ts';
 
 const LOOK_MS = 100;
@@ -17,8 +18,8 @@ function actionInFlight(job: Job): string | null {
 }
 
 export class ActionHold {
-  private look: NodeJS.Timeout | null = null;
-  private grace: NodeJS.Timeout | null = null;
+  private look: Cancel | null = null;
+  private grace: Cancel | null = null;
   private since = 0;
   private action: string | null = null;
   private readonly job: Job;
@@ -42,8 +43,8 @@ export class ActionHold {
     this.job.log.info(`waiting up to ${formatDuration(graceMs)} for action ${JSON.stringify(action)} to end before stopping the child`);
     this.job.event('holding', { action, graceMs });
     this.job.enter('stopping', `waiting for action ${JSON.stringify(action)} (up to ${formatDuration(graceMs)})`);
-    this.look = setInterval(() => actionInFlight(this.job) === null && this.release('action-ended', go), LOOK_MS);
-    this.grace = setTimeout(() => this.release('grace-expired', go), graceMs);
+    this.look = every(LOOK_MS, () => actionInFlight(this.job) === null && this.release('action-ended', go));
+    this.grace = after(graceMs, () => this.release('grace-expired', go));
     return true;
   }
 
@@ -65,8 +66,8 @@ export class ActionHold {
   }
 
   dispose(): void {
-    if (this.look) clearInterval(this.look);
-    if (this.grace) clearTimeout(this.grace);
+    this.look?.();
+    this.grace?.();
     this.look = this.grace = null;
   }
 }

@@ -63,4 +63,17 @@ describe('--action-grace', () => {
     expect(r.code).toBe(0);
     expect(readJson(path.join(dir, 'stop-reason.json')).waited).toMatchObject({ ended: 'escalated' });
   }, 60_000);
+
+  it('--action-grace 30d (above the 24.8-day timer limit): the hold does not end early; a second SIGTERM ends it', async () => {
+    const dir = stateDir();
+    const log = path.join(tempDir(), 'log');
+    const run = start(['run', '--mode', 'loop', '--action-grace', '30d', '--state-dir', dir, '--', ...child(log, null)]);
+    await waitFor(() => lines(log).includes('begun'), 15_000, 'the action to begin');
+    run.proc.kill('SIGTERM');
+    await waitFor(() => /waiting up to 30d/.test(run.stderrSoFar()), 10_000, 'the hold');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(lines(log)).toEqual(['begun']);
+    run.proc.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  }, 60_000);
 });
