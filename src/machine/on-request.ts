@@ -10,14 +10,17 @@ import type { MachineConfig, MachineState, Now, Step } from './types.ts';
 const same = (s: MachineState): Step => ({ state: s, effects: [] });
 export const running = (s: MachineState) => s.phase === 'running' || s.phase === 'holding' || s.phase === 'stopping';
 /** Phases in which no child runs and nothing is pending but a timer or a person. */
-const idle = (s: MachineState) => s.phase === 'backoff' || s.phase === 'waiting' || s.phase === 'paused' || s.phase === 'halted' || s.phase === 'orphan';
+const IDLE: readonly MachineState['phase'][] = ['backoff', 'waiting', 'paused', 'halted', 'orphan'];
+const idle = (s: MachineState) => IDLE.includes(s.phase);
+/** A request that does not wait ends a hold in progress, and the hold is told as cut short. */
+const unhold = (s: MachineState, now: Now) => (s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s);
 
 export function onSignal(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP', now: Now, cfg: MachineConfig): Step {
   // SIGHUP is forwarded, and the child keeps running.
   if (signal === 'SIGHUP') return { state: s, effects: signalChild(s, 'SIGHUP') };
   const next = withStop({ ...s, signals: s.signals + 1 }, { kind: 'SIGNAL', now: true, signal });
   // A second SIGTERM/SIGINT does not wait: not for the action in flight, not for the kill timeout.
-  if (next.signals > 1 && s.child && running(s)) return killNow(s.phase === 'holding' ? releaseHold(next, now, 'escalated') : next, `${signal} again`);
+  if (next.signals > 1 && s.child && running(s)) return killNow(unhold(next, now), `${signal} again`);
   return onStop(next, now, cfg);
 }
 
@@ -25,12 +28,15 @@ export function onSignal(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP
 export function onStop(s: MachineState, now: Now, cfg: MachineConfig): Step {
   const stop = s.stop!;
   if (s.phase === 'locking' || s.phase === 'spawning' || s.phase === 'stopping') return same(s);
-  if (idle(s)) return prepend([{ type: 'cancel', timer: 'next-start' }, { type: 'cancel', timer: 'probe' }], finish(s, stop.kind, EXIT.OK, stopMessageFor(s)));
+  if (idle(s)) {
+    const cancel = [{ type: 'cancel' as const, timer: 'next-start' as const }, { type: 'cancel' as const, timer: 'probe' as const }];
+    return prepend(cancel, finish(s, stop.kind, EXIT.OK, stopMessageFor(s)));
+  }
   // Loop and once mode: a stop file waits for the boundary; the iteration is never interrupted by it.
   if (!stop.now && cfg.mode !== 'service') return same(s);
-  if (stop.kind === 'USER_KILLED' && cfg.mode === 'service') return killNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, 'safehalt stop --now');
+  if (stop.kind === 'USER_KILLED' && cfg.mode === 'service') return killNow(unhold(s, now), 'safehalt stop --now');
   // stop --now does not wait for an action in flight; a first signal or a service-mode stop does.
-  if (stop.kind === 'USER_KILLED') return endNow(s.phase === 'holding' ? releaseHold(s, now, 'escalated') : s, cfg, 'stopped', 'SIGTERM');
+  if (stop.kind === 'USER_KILLED') return endNow(unhold(s, now), cfg, 'stopped', 'SIGTERM');
   return endGracefully(s, now, cfg, stop.signal ?? 'SIGTERM');
 }
 
