@@ -1,5 +1,6 @@
 // heartbeat.json: the wrapper's own heartbeat, written at each transition and every
 // --heartbeat-interval. A failed write is a warning: it is not failure memory.
+import { selfIdentity } from '../child/proc.ts';
 import { attachSnapshotFile } from './best-effort-write.ts';
 import { filePath } from '../state/files.ts';
 import { lastPulseMs, readChildHeartbeat } from '../state/child-heartbeat.ts';
@@ -16,10 +17,15 @@ export function heartbeatBody(job: Job, s: Snapshot) {
     /* shown as missing; the loop reports a corrupt file */
   }
   const pulse = lastPulseMs(job.cfg.stateDir);
+  const self = selfIdentity();
   return {
     schema: HEARTBEAT_SCHEMA,
     time: new Date().toISOString(),
     pid: process.pid,
+    // With the pid, who this wrapper is: a later run tells it from a stranger that got its pid.
+    pidStartTime: self.startTime,
+    boot: self.boot,
+    pidns: self.pidns,
     name: job.cfg.name,
     mode: job.cfg.mode,
     phase: s.phase,

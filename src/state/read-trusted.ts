@@ -1,35 +1,45 @@
 // Reading a state file that must be trusted before it is used: a regular file of ours, not a link,
 // that parses. Anything else is exit 78 with the file named; nothing is overwritten.
-import { closeSync, constants, fstatSync, openSync, readFileSync, unlinkSync } from 'node:fs';
+import { unlinkSync, type Stats } from 'node:fs';
 import { configError } from '../exit-codes.ts';
+import { ReadRefused, readBoundedText } from './read-bounded.ts';
 
 export const MAX_STATE_BYTES = 8 * 1024 * 1024;
 
 const moveAside = (file: string) =>
   `Inspect it, then move it aside (mv ${file} ${file}.bad) to start with no memory of it, or restore it from a backup.`;
 
-/** The file's text, or undefined when it does not exist. */
-export function readTrustedText(file: string): string | undefined {
-  let fd: number;
-  try {
-    fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    if (code === 'ELOOP') throw configError(`${file} is a symbolic link; safehalt does not follow links in its state directory. Remove it (rm ${file}).`);
-    if (code === 'EACCES') throw configError(`${file} cannot be read (permission denied); run as the job's user or fix its owner (chown).`);
-    throw configError(`${file} cannot be read (${code}); check the state directory.`);
+/** The one line that says why `file` is refused, and what to do. */
+export function refusedMessage(r: ReadRefused): string {
+  const file = r.file;
+  switch (r.refusal) {
+    case 'link':
+      return `${file} is a symbolic link; safehalt does not follow links in its state directory. Remove it (rm ${file}).`;
+    case 'denied':
+      return `${file} cannot be read (permission denied); run as the job's user or fix its owner (chown).`;
+    case 'not-regular':
+      return `${file} is ${r.detail}, not a regular file; move it aside (mv ${file} ${file}.bad) and start again.`;
+    case 'too-big':
+      return `${file} is ${r.detail}, more than a state file can be. ${moveAside(file)}`;
+    case 'unreadable':
+      return `${file} cannot be read (${r.detail}); check the state directory.`;
   }
+}
+
+/** A file of the state directory must belong to this user (root's files too). */
+export function vetOwner(file: string, st: Stats): void {
+  const euid = process.geteuid?.();
+  if (euid !== undefined && st.uid !== euid)
+    throw configError(`${file} is owned by uid ${st.uid}, not by this user (uid ${euid}); run as the job's user or chown it.`);
+}
+
+/** The file's text, or undefined when it does not exist. */
+export function readTrustedText(file: string, maxBytes = MAX_STATE_BYTES, tail = false): string | undefined {
   try {
-    const st = fstatSync(fd);
-    if (!st.isFile()) throw configError(`${file} is not a regular file; remove it and start again.`);
-    const euid = process.geteuid?.();
-    if (euid !== undefined && st.uid !== euid)
-      throw configError(`${file} is owned by uid ${st.uid}, not by this user (uid ${euid}); run as the job's user or chown it.`);
-    if (st.size > MAX_STATE_BYTES) throw configError(`${file} is ${st.size} bytes, more than a state file can be. ${moveAside(file)}`);
-    return readFileSync(fd, 'utf8');
-  } finally {
-    closeSync(fd);
+    return readBoundedText(file, { maxBytes, tail, vet: (st) => vetOwner(file, st) });
+  } catch (e) {
+    if (e instanceof ReadRefused) throw configError(refusedMessage(e));
+    throw e;
   }
 }
 

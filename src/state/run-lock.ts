@@ -13,6 +13,7 @@ import { pidNamespace, procStartTime, sameProcessAlive } from '../child/proc.ts'
 import { writeJsonSync } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readTrustedJson } from './read-trusted.ts';
+import { liveWrapper } from './live-wrapper.ts';
 import { isRecord } from '../util/json.ts';
 
 export const LOCK_STALE_MS = 60_000;
@@ -31,7 +32,7 @@ export interface Owner {
   lockBirth: number;
 }
 
-export type LockResult = { ok: true; release: () => Promise<void> } | { ok: false; owner: Owner | null };
+export type LockResult = { ok: true; release: () => Promise<void> } | { ok: false; owner: Pick<Owner, 'pid'> | null };
 
 export function readOwner(stateDir: string): Owner | null {
   try {
@@ -60,11 +61,13 @@ type Identity = Pick<Owner, 'pid' | 'startTime' | 'host' | 'boot' | 'pidns'>;
 
 const identity = (): Identity => ({ pid: process.pid, startTime: procStartTime(process.pid), host: os.hostname(), boot: currentBootId(), pidns: pidNamespace() });
 
-/** Alive (true), dead (false), or unknowable from here (null: another machine or pid namespace). */
+/** Alive (true), dead (false), or unknowable from here (null: another machine or pid namespace, or
+ * a record without a start time whose pid is in use: maybe the owner, maybe a stranger). */
 function processAlive(p: Identity): boolean | null {
   if (p.host !== undefined && p.host !== os.hostname()) return null;
   if (p.boot !== currentBootId()) return p.host === undefined ? null : false;
   if (p.pidns !== pidNamespace()) return null;
+  if (typeof p.startTime !== 'string') return procStartTime(p.pid) === null ? false : null;
   return sameProcessAlive(p.pid, p.startTime);
 }
 
@@ -110,6 +113,10 @@ export async function tryLock(stateDir: string, onCompromised: (e: Error) => voi
 
 async function lockWithClaim(stateDir: string, onCompromised: (e: Error) => void): Promise<LockResult> {
   const lockDir = filePath(stateDir, 'lock');
+  // A wrapper that runs is never taken over, whatever happened to its lock directory (removed by
+  // hand, recreated): its own records (pid and start time) say it lives.
+  const live = liveWrapper(stateDir);
+  if (live) return { ok: false, owner: live };
   const { alive, owner } = ownerState(stateDir, lockDir);
   if (alive === true) return { ok: false, owner };
   if (alive === false) {
@@ -135,8 +142,9 @@ async function lockWithClaim(stateDir: string, onCompromised: (e: Error) => void
     throw e;
   }
   const st = statSync(lockDir);
+  const ownerFile = filePath(stateDir, 'lockOwner');
   writeJsonSync(
-    filePath(stateDir, 'lockOwner'),
+    ownerFile,
     {
       ...identity(),
       lockIno: st.ino,
@@ -144,5 +152,10 @@ async function lockWithClaim(stateDir: string, onCompromised: (e: Error) => void
     } satisfies Owner,
     { durable: false },
   );
-  return { ok: true, release };
+  // Given back: the record goes first, so that nobody takes this still-living process for an owner.
+  const releaseOwned = async () => {
+    if (readOwner(stateDir)?.pid === process.pid) removeQuietly(ownerFile);
+    await release();
+  };
+  return { ok: true, release: releaseOwned };
 }

@@ -9,6 +9,7 @@ export const num: Check = (v) =>
   typeof v === 'number' && Number.isFinite(v) && Math.abs(v) <= Number.MAX_SAFE_INTEGER ? null : `expected a number, got ${short(v)}`;
 export const str = (max = 1 << 20): Check => (v) =>
   typeof v === 'string' && v.length <= max ? null : `expected a string of at most ${max} characters, got ${short(v)}`;
+export const bool: Check = (v) => (typeof v === 'boolean' ? null : `expected true or false, got ${short(v)}`);
 export const nullable = (c: Check): Check => (v) => (v === null ? null : c(v));
 export const optional = (c: Check): Check => (v) => (v === undefined ? null : c(v));
 export const arrayOf = (c: Check, max: number): Check => (v) => {

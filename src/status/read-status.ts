@@ -1,18 +1,16 @@
 // What `status` knows, read only from the files of the state directory.
 import { EXIT } from '../exit-codes.ts';
-import { sameProcessAlive } from '../child/proc.ts';
 import { loadMemory } from '../state/memory-store.ts';
 import { filePath } from '../state/files.ts';
 import { readTrustedJson } from '../state/read-trusted.ts';
 import { readEvents } from '../state/events.ts';
 import { readMarker, type Marker } from '../state/markers.ts';
-import { readOwner } from '../state/run-lock.ts';
+import { liveWrapper } from '../state/live-wrapper.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { readInflight } from '../state/inflight.ts';
 import { isRecord } from '../util/json.ts';
 import { STOP_REASONS, type StopReason } from '../policy/stop-reasons.ts';
 import { resumeCommand } from '../policy/stop-report.ts';
-import { existsSync } from 'node:fs';
 import { itemsSummary, type ItemsSummary } from '../items/index.ts';
 
 export interface StatusView {
@@ -39,8 +37,10 @@ export function readStatus(stateDir: string, name: string, recent = 10): StatusV
   const memory = loadMemory(stateDir, name);
   const heartbeat = obj(readTrustedJson(filePath(stateDir, 'heartbeat')));
   const stopReason = obj(readTrustedJson(filePath(stateDir, 'stopReason')));
-  const owner = readOwner(stateDir);
-  const alive = owner !== null && existsSync(filePath(stateDir, 'lock')) && sameProcessAlive(owner.pid, owner.startTime);
+  // The wrapper runs when its own records name a live process (pid and start time), whether or not
+  // run.lock is still there.
+  const owner = liveWrapper(stateDir);
+  const alive = owner !== null;
   const stopFile = readMarker(filePath(stateDir, 'stop'));
   const pauseFile = readMarker(filePath(stateDir, 'pause'));
   const l = memory.latch;

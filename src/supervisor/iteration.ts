@@ -2,7 +2,7 @@
 // service mode, timeout, stall, runtime budget), reap its group, clear the checkpoint.
 import type { Outcome } from '../policy/classify.ts';
 import { markHealthy } from '../policy/memory.ts';
-import { procStartTime } from '../child/proc.ts';
+import { identityOf, selfIdentity } from '../child/proc.ts';
 import { REPORT_FD, spawnChild } from '../child/spawn-child.ts';
 import { listenForReports } from '../child/report-listen.ts';
 import { Terminator, reapGroup } from '../child/terminate.ts';
@@ -46,7 +46,8 @@ async function upForMinUptime(job: Job): Promise<void> {
 export async function runIteration(job: Job, extraEnv: Record<string, string>): Promise<Outcome> {
   const { cfg } = job;
   const command = [cfg.command, ...cfg.args].join(' ');
-  const base = { schema: 1 as const, iteration: job.iteration, wrapperPid: process.pid, command };
+  const self = selfIdentity();
+  const base = { schema: 1 as const, iteration: job.iteration, wrapperPid: process.pid, wrapperStartTime: self.startTime, boot: self.boot, pidns: self.pidns, command };
   // The checkpoint comes first: a run whose end could not be recorded is never started. It carries
   // the interruption this child is told of until the child has started.
   const told = extraEnv.SAFEHALT_PREVIOUS_INTERRUPTED
@@ -62,7 +63,9 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     clearInflight(cfg.stateDir);
     return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
   }
-  const pidStartTime = procStartTime(child.pid);
+  // Read before the event loop can reap it: a child that already exited is a zombie still, whose
+  // start time is there to read and whose pid nobody else has yet.
+  const { startTime: pidStartTime, exited: pidExited } = identityOf(child.pid);
   const reports = listenForReports(child, cfg.stateDir, job.iteration, (m) => job.log.warn(m));
   const term = new Terminator(child, cfg.killTimeoutMs);
   let cause: Cause | undefined;
@@ -73,7 +76,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   // The checkpoint naming the child, before anything announces it: if it cannot be written, the
   // run's end could not be recorded either, so the child is stopped now and the write error ends
   // the wrapper (exit 78).
-  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, startedAt: new Date(started).toISOString() }).then(
+  const checkpoint = writeInflight(cfg.stateDir, { ...base, pid: child.pid, pidStartTime, pidExited, startedAt: new Date(started).toISOString() }).then(
     () => null,
     (e: Error) => (end('stopped'), e),
   );
@@ -83,7 +86,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.nextStartAt = null;
   job.enter('running');
   if (child.pid > 0) job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);
-  job.event('started', { pid: child.pid, iteration: job.iteration });
+  job.event('started', { pid: child.pid, pidStartTime, iteration: job.iteration });
 
   job.terminateChild = end;
   const hold = new ActionHold(job);

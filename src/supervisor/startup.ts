@@ -2,11 +2,11 @@
 // exits 85, and a checkpoint left by a dead wrapper is reported (and its child waited for or killed).
 import { EXIT } from '../exit-codes.ts';
 import { resumeCommand } from '../policy/stop-report.ts';
-import { sameProcessAlive } from '../child/proc.ts';
+import { isSameProcess, type ProcessIdentity } from '../child/proc.ts';
 import { reapGroup } from '../child/terminate.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { filePath } from '../state/files.ts';
-import { readInflight } from '../state/inflight.ts';
+import { readInflight, type Inflight } from '../state/inflight.ts';
 import { firstMarker } from '../state/markers.ts';
 import { finishStopped, writeStopReport } from './finish.ts';
 import type { Job } from './job.ts';
@@ -67,8 +67,9 @@ async function interrupted(job: Job): Promise<number | Record<string, string>> {
   if (report.action) env.SAFEHALT_INTERRUPTED_ACTION = report.action;
   job.event('interrupted', { iteration: report.iteration, pid: left.pid, since: left.startedAt, action: report.action });
   job.log.warn(`the previous run (iteration ${report.iteration}, started ${left.startedAt}) was interrupted: its wrapper died${report.action ? ` during action ${JSON.stringify(report.action)}` : ''}`);
-  if (left.pid !== null && sameProcessAlive(left.pid, left.pidStartTime)) {
-    const code = await orphan(job, left.pid, left.pidStartTime);
+  const child = previousChild(job, left);
+  if (child) {
+    const code = await orphan(job, child);
     if (code !== null) return code;
   }
   // inflight.json stays until the next checkpoint replaces it (carrying this report; the action is
@@ -76,9 +77,21 @@ async function interrupted(job: Job): Promise<number | Record<string, string>> {
   return env;
 }
 
+/** The checkpoint's child, when that very process still runs: pid, start time, boot and pid
+ * namespace all match. A pid recorded without its start time is never taken for it (pids are reused). */
+function previousChild(job: Job, left: Inflight): ProcessIdentity | null {
+  if (left.pid === null || left.pid <= 0 || left.pidExited === true) return null;
+  const id: ProcessIdentity = { pid: left.pid, startTime: left.pidStartTime, boot: left.boot, pidns: left.pidns };
+  if (isSameProcess(id)) return id;
+  if (left.pidStartTime === null || left.boot === undefined)
+    job.log.info(`the previous child's pid ${left.pid} was recorded without its start time or boot; it is not taken for the child (pids are reused)`);
+  return null;
+}
+
 /** The child of a dead wrapper still runs: never start a second copy. Wait for it, or kill it. */
-async function orphan(job: Job, pid: number, startTime: string | null): Promise<number | null> {
+async function orphan(job: Job, child: ProcessIdentity): Promise<number | null> {
   const { cfg } = job;
+  const { pid } = child;
   job.event('orphan', { pid, action: cfg.orphan });
   if (cfg.orphan === 'kill') {
     job.log.warn(`the previous child (pid ${pid}) is still running: stopping it (--orphan kill)`);
@@ -89,7 +102,7 @@ async function orphan(job: Job, pid: number, startTime: string | null): Promise<
   job.childPid = pid;
   job.enter('running', 'orphan');
   // Not our child, so its exit cannot be awaited: look once a second, and only in this rare case.
-  while (sameProcessAlive(pid, startTime)) {
+  while (isSameProcess(child)) {
     if (job.controls.stop) return finishStopped(job, job.controls.stop.kind, EXIT.OK, 'stopped while waiting for the previous child to exit', job.controls.stop.marker);
     await sleep(1000, job.controls.signal);
   }
