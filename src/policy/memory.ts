@@ -1,4 +1,5 @@
 // The durable failure memory of a job (state.json's content) and the pure updates applied to it.
+import { clip } from '../util/clip.ts';
 import type { Stamp } from './clock.ts';
 import type { SpikeRule } from './config.ts';
 import { retain } from './ring.ts';
@@ -118,7 +119,14 @@ export const markHealthy = (m: Memory): Memory => ({ ...m, consecutiveFailures: 
 
 export const countRestart = (m: Memory): Memory => ({ ...m, restarts: m.restarts + 1 });
 
-export const latch = (m: Memory, l: Latch): Memory => ({ ...m, latch: l });
+/** Bounds of a latch's texts, as state.json's reader checks them (a message may quote progress tokens). */
+export const LATCH_RULE_MAX = 500;
+export const LATCH_MESSAGE_MAX = 2000;
+
+export const latch = (m: Memory, l: Latch): Memory => ({
+  ...m,
+  latch: { ...l, rule: clip(l.rule, LATCH_RULE_MAX), message: clip(l.message, LATCH_MESSAGE_MAX) },
+});
 
 /** A deliberate resume: clear the latch, the consecutive count and the window, keep the history. */
 export const clearLatch = (m: Memory, at: Stamp): Memory => ({

@@ -4,9 +4,11 @@ import type { PolicyConfig } from './config.ts';
 import type { Memory } from './memory.ts';
 import { inWindow } from './rules.ts';
 import { STOP_REASONS, type StopReason } from './stop-reasons.ts';
+import { clipArgv } from '../util/clip.ts';
 
 export const STOP_REPORT_SCHEMA = 1;
 export const RECENT_IN_REPORT = 10;
+export const COMMAND_IN_REPORT = 4096;
 
 export interface StopReportInput {
   reason: StopReason;
@@ -43,7 +45,8 @@ export function buildStopReport(i: StopReportInput) {
     explanation: STOP_REASONS[i.reason].means,
     rule: i.rule,
     job: i.name,
-    command: i.command,
+    // Clipped: a command line may be megabytes, more than a reader of this file accepts.
+    command: clipArgv(i.command, COMMAND_IN_REPORT),
     stateDir: i.stateDir,
     time: isoOf(i.now),
     counts: {

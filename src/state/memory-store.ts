@@ -1,6 +1,6 @@
 // state.json: the durable failure memory. Loaded only when every field checks out; saved durably.
 import { configError } from '../exit-codes.ts';
-import { STATE_SCHEMA, freshMemory, type Memory } from '../policy/memory.ts';
+import { LATCH_MESSAGE_MAX, LATCH_RULE_MAX, STATE_SCHEMA, freshMemory, type Memory } from '../policy/memory.ts';
 import { RECENT_MAX } from '../policy/ring.ts';
 import { isRecord } from '../util/json.ts';
 import { writeJson } from './atomic-write.ts';
@@ -20,8 +20,8 @@ const failure = shape({
 });
 const latchShape = shape({
   reason: oneOf('FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'BUDGET_EXCEEDED', 'NO_PROGRESS', 'LOOP_DETECTED'),
-  rule: str(500),
-  message: str(2000),
+  rule: str(LATCH_RULE_MAX),
+  message: str(LATCH_MESSAGE_MAX),
   exitCode: count,
   at: stamp,
   probe: optional(shape({ dueAt: stamp, cooldownMs: count })),

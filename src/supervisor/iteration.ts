@@ -14,6 +14,7 @@ import { probeSucceeded } from './probe-run.ts';
 import { ActionHold } from './action-hold.ts';
 import { formatDuration } from '../util/duration.ts';
 import { after, type Cancel } from '../util/long-timer.ts';
+import { clip } from '../util/clip.ts';
 
 export type Cause = NonNullable<Outcome['cause']>;
 
@@ -85,7 +86,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.childStartedMono = startedMono;
   job.nextStartAt = null;
   job.enter('running');
-  if (child.pid > 0) job.log.info(`started ${command} (pid ${child.pid}, iteration ${job.iteration})`);
+  if (child.pid > 0) job.log.info(`started ${clip(command, 1024)} (pid ${child.pid}, iteration ${job.iteration})`);
   job.event('started', { pid: child.pid, pidStartTime, iteration: job.iteration });
 
   job.terminateChild = end;
