@@ -1,9 +1,12 @@
 // --config FILE: a JSON object of options. Anything else is one clear line naming the file (exit 64),
 // not yargs' "Invalid JSON config file" surfacing as an internal error, nor one line per array index.
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../util/read-user-file.ts';
 import { usageError, type UserError } from '../exit-codes.ts';
 import { isRecord } from '../util/json.ts';
 import { shown } from '../util/shown.ts';
+
+/** No configuration comes near this; /dev/zero or a log file given by mistake is refused at once. */
+export const CONFIG_MAX_BYTES = 1024 * 1024;
 
 let thrown: UserError | null = null;
 
@@ -20,12 +23,7 @@ export function readConfigFile(file: string): Record<string, unknown> {
 }
 
 function parseConfigFile(file: string): Record<string, unknown> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw usageError(`--config ${file}: cannot be read (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
-  }
+  const text = readUserFile('--config', file, CONFIG_MAX_BYTES);
   let v: unknown;
   try {
     v = JSON.parse(text);

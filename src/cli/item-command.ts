@@ -7,6 +7,7 @@ import { usageError } from '../exit-codes.ts';
 import { resolveStateDir } from '../state/state-dir.ts';
 import { runItemAction, type ItemArgs, type Io } from '../items/actions.ts';
 import { clipMessage, validClass, validContentHash, validId } from '../items/id.ts';
+import { HASHES_MAX_BYTES } from '../items/input.ts';
 
 const ACTIONS = ['check', 'fail', 'ok', 'reset', 'list', 'filter', 'prune'] as const;
 type Action = (typeof ACTIONS)[number];
@@ -118,7 +119,12 @@ const stdio: Io = {
   stdin: async () => {
     if (process.stdin.isTTY) throw usageError('this item action reads IDs on stdin, one per line: pipe them in');
     const chunks: Buffer[] = [];
-    for await (const c of process.stdin) chunks.push(c as Buffer);
+    let size = 0;
+    for await (const c of process.stdin) {
+      chunks.push(c as Buffer);
+      // Bounded like every read: /dev/zero on stdin is refused, not read until memory runs out.
+      if ((size += (c as Buffer).length) > HASHES_MAX_BYTES) throw usageError(`stdin: more than ${HASHES_MAX_BYTES} bytes of IDs; split the batch`);
+    }
     return Buffer.concat(chunks).toString('utf8');
   },
   out: (text) =>

@@ -1,8 +1,7 @@
 // Finding the job for commands that act on it, and whether its wrapper is alive.
-import { existsSync, readFileSync } from 'node:fs';
-import { sameProcessAlive } from '../child/proc.ts';
 import { filePath } from '../state/files.ts';
-import { readOwner } from '../state/run-lock.ts';
+import { liveWrapper } from '../state/live-wrapper.ts';
+import { readTrustedJson } from '../state/read-trusted.ts';
 import { prepareStateDir, resolveStateDir } from '../state/state-dir.ts';
 
 export function locateForWrite(a: Record<string, unknown>): { dir: string; name: string } {
@@ -13,15 +12,15 @@ export function locateForWrite(a: Record<string, unknown>): { dir: string; name:
 
 /** The pid of the live `run` holding the job's lock, or null. */
 export function runningWrapper(dir: string): number | null {
-  const owner = readOwner(dir);
-  if (!owner || !existsSync(filePath(dir, 'lock'))) return null;
-  return sameProcessAlive(owner.pid, owner.startTime) ? owner.pid : null;
+  // Its own records (pid and start time) say whether it runs, whether or not run.lock is still there.
+  return liveWrapper(dir)?.pid ?? null;
 }
 
 /** The mode of the running wrapper, from its heartbeat.json (null when unreadable): it decides what stop and pause mean. */
 export function runningMode(dir: string): string | null {
   try {
-    const mode = (JSON.parse(readFileSync(filePath(dir, 'heartbeat'), 'utf8')) as { mode?: unknown }).mode;
+    // Bounded and never blocking, like every read: a FIFO planted there must not hang stop or pause.
+    const mode = (readTrustedJson(filePath(dir, 'heartbeat')) as { mode?: unknown } | undefined)?.mode;
     return typeof mode === 'string' ? mode : null;
   } catch {
     return null;

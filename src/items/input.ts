@@ -1,6 +1,6 @@
 // Batches of IDs read by `filter` and `prune`: one item per line, `ID` or `ID<TAB>HASH` (an ID cannot
 // hold a tab, so the split is exact). Every line is checked before anything is read or written.
-import { readFileSync } from 'node:fs';
+import { readUserFile } from '../util/read-user-file.ts';
 import { usageError } from '../exit-codes.ts';
 import { idProblem, parseContentHash } from './id.ts';
 
@@ -33,14 +33,12 @@ export function parseLines(text: string, source: string): Line[] {
   return out;
 }
 
+/** 100,000 lines of a 1 KiB ID and a 128-digit hash fit. */
+export const HASHES_MAX_BYTES = 128 * 1024 * 1024;
+
 /** --content-hashes FILE: `ID<TAB>HASH` lines, as a map from ID to hash. */
 export function readHashesFile(file: string): Map<string, string> {
-  let text: string;
-  try {
-    text = readFileSync(file, 'utf8');
-  } catch (e) {
-    throw usageError(`--content-hashes: cannot read ${file} (${(e as NodeJS.ErrnoException).code})`);
-  }
+  const text = readUserFile('--content-hashes', file, HASHES_MAX_BYTES);
   const map = new Map<string, string>();
   for (const l of parseLines(text, file)) {
     if (l.hash === null) throw usageError(`${file}: expected ID<TAB>HASH on every line, got ${JSON.stringify(l.text.slice(0, 60))}`);

@@ -17,9 +17,13 @@ export function setMarker(stateDir: string, key: string, open: boolean): void {
   }
   vetDir(openDir(stateDir), true);
   try {
-    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600));
+    // O_NONBLOCK: a FIFO planted here fails (ENXIO) instead of blocking; a marker is empty, never written.
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600));
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ELOOP') throw configError(`${file} is a symbolic link; remove it (rm ${file}).`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ELOOP') throw configError(`${file} is a symbolic link; remove it (rm ${file}).`);
+    if (code === 'ENXIO' || code === 'EISDIR') throw configError(`${file} is not a regular file; move it aside (mv ${file} ${file}.bad).`);
+    if (code === 'EACCES' || code === 'EPERM') throw configError(`${file} cannot be written (permission denied); run as the job's user or fix its owner (chown).`);
     throw e;
   }
 }

@@ -48,7 +48,8 @@ export async function clearChildAction(stateDir: string): Promise<void> {
 export function preparePulseFile(stateDir: string): void {
   const file = filePath(stateDir, 'childPulse');
   try {
-    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    // O_NONBLOCK: a FIFO planted here fails (ENXIO, exit 78) instead of blocking the wrapper.
+    const fd = openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600);
     try {
       fchmodSync(fd, 0o600);
     } finally {

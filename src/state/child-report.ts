@@ -3,7 +3,7 @@
 // Reports are folded into a delta first (latest token, step, action and retry hint; summed cost and
 // beats): a burst of lines is one write, and memory stays bounded whatever the child sends.
 import { addCost } from '../policy/cost.ts';
-import { closeSync, openSync, utimesSync } from 'node:fs';
+import { closeSync, constants, openSync, utimesSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { lockFs } from './lock-fs.ts';
 import type { Report } from '../child/report-line.ts';
@@ -85,6 +85,7 @@ function touch(file: string): void {
   try {
     utimesSync(file, now, now);
   } catch {
-    closeSync(openSync(file, 'a', 0o600));
+    // O_NONBLOCK and no link followed: whatever was planted here, the child's heartbeat never blocks.
+    closeSync(openSync(file, constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | constants.O_NOFOLLOW | constants.O_NONBLOCK, 0o600));
   }
 }

@@ -1,8 +1,14 @@
 // Marker files (.stop, .pause, --stop-file): presence is what counts; a marker written by
 // `safehalt stop|pause` also says who, when, why, and (stop) whether to kill now.
-import { constants, lstatSync, openSync, readFileSync, closeSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import os from 'node:os';
 import { isRecord } from '../util/json.ts';
+import { clip } from '../util/clip.ts';
+import { readBoundedText } from './read-bounded.ts';
+
+/** A marker's reason is clipped to REASON_MAX characters, so that its file stays readable. */
+export const REASON_MAX = 4096;
+const MARKER_MAX_BYTES = 64 * 1024;
 
 export interface Marker {
   path: string;
@@ -20,13 +26,8 @@ export function readMarker(file: string): Marker | null {
   }
   const marker: Marker = { path: file, now: false, reason: null, by: null, at: null };
   try {
-    const fd = openSync(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
-    let text: string;
-    try {
-      text = readFileSync(fd, 'utf8').slice(0, 64 * 1024);
-    } finally {
-      closeSync(fd);
-    }
+    // Bounded, and only a regular file (a FIFO or /dev/zero given as --stop-file is presence alone).
+    const text = readBoundedText(file, { maxBytes: MARKER_MAX_BYTES }) ?? '';
     const v: unknown = text.trim() ? JSON.parse(text) : null;
     if (isRecord(v)) {
       marker.now = v.now === true;
@@ -60,8 +61,8 @@ export function whoAmI(): string {
 export const markerBody = (fields: { now?: boolean; reason?: string | null }) => ({
   schema: 1,
   now: fields.now ?? false,
-  reason: fields.reason ?? null,
-  by: whoAmI(),
+  reason: fields.reason == null ? null : clip(fields.reason, REASON_MAX),
+  by: clip(whoAmI(), 256),
   at: new Date().toISOString(),
   pid: process.pid,
 });

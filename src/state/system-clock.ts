@@ -1,5 +1,5 @@
 // The real clock: CLOCK_MONOTONIC through process.hrtime and this boot's id from /proc.
-import { readFileSync } from 'node:fs';
+import { readBoundedText } from './read-bounded.ts';
 import type { Clock, Stamp } from '../policy/clock.ts';
 
 let bootId: string | undefined;
@@ -7,7 +7,7 @@ let bootId: string | undefined;
 export function currentBootId(): string {
   if (bootId === undefined) {
     try {
-      bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+      bootId = readBoundedText('/proc/sys/kernel/random/boot_id', { maxBytes: 64 })?.trim() || 'unknown';
     } catch {
       bootId = 'unknown';
     }
