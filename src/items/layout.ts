@@ -25,23 +25,38 @@ export function vetDir(dir: string, create: boolean): boolean {
   try {
     st = lstatSync(dir);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw configError(`${dir} cannot be examined (${(e as NodeJS.ErrnoException).code}).`);
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT') throw configError(`${dir} cannot be examined (${code}); check the owner and mode of ${path.dirname(dir)}.`);
     if (!create) return false;
     try {
       mkdirSync(dir, { mode: 0o700 });
       return true;
     } catch (e2) {
       // Another caller made it meanwhile: vet theirs.
-      if ((e2 as NodeJS.ErrnoException).code !== 'EEXIST') throw e2;
-      return vetDir(dir, false);
+      const code = (e2 as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') return vetDir(dir, false);
+      throw configError(`${dir} cannot be created (${code}); check the owner and mode of ${path.dirname(dir)}.`);
     }
   }
   if (st.isSymbolicLink()) throw configError(`${dir} is a symbolic link; safehalt does not follow links in its state directory. Remove it (rm ${dir}).`);
   if (!st.isDirectory()) throw configError(`${dir} is not a directory; move it aside (mv ${dir} ${dir}.bad).`);
+  if (!ownedAsExpected(dir, st.uid))
+    throw configError(`${dir} is owned by uid ${st.uid}, not by this job's user (uid ${EUID}): not a directory of this job's; run as the job's user, or chown it.`);
   return true;
 }
 
 const EUID = process.geteuid?.();
+
+/** Ours, or (for root, who may act on any job) owned by whoever owns the directory above it. */
+function ownedAsExpected(dir: string, uid: number): boolean {
+  if (EUID === undefined || uid === EUID) return true;
+  if (EUID !== 0) return false;
+  try {
+    return lstatSync(path.dirname(dir)).uid === uid;
+  } catch {
+    return false;
+  }
+}
 
 /** Is `dir` a directory of ours that nobody else can write in? Then every file in it is ours. */
 export function isPrivateDir(dir: string): boolean {

@@ -3,7 +3,7 @@
 // marker is set or cleared after each record write and rebuilt whenever the whole store is read.
 import { closeSync, constants, openSync, readdirSync, unlinkSync } from 'node:fs';
 import { configError } from '../exit-codes.ts';
-import { KEY_RE, markerFile, openDir, vetDir } from './layout.ts';
+import { KEY_RE, itemsDir, markerFile, openDir, vetDir } from './layout.ts';
 
 export function setMarker(stateDir: string, key: string, open: boolean): void {
   const file = markerFile(stateDir, key);
@@ -30,7 +30,7 @@ export function setMarker(stateDir: string, key: string, open: boolean): void {
 
 /** Keys of the items marked open, sorted. */
 export function markedKeys(stateDir: string): string[] {
-  if (!vetDir(openDir(stateDir), false)) return [];
+  if (!vetDir(itemsDir(stateDir), false) || !vetDir(openDir(stateDir), false)) return [];
   return readdirSync(openDir(stateDir))
     .filter((n) => KEY_RE.test(n))
     .sort();

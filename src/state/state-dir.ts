@@ -4,7 +4,6 @@ import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configError, usageError } from '../exit-codes.ts';
-import { filePath, type FileKey } from './files.ts';
 import { shown } from '../util/shown.ts';
 
 export interface Locate {
@@ -40,23 +39,6 @@ export function resolveStateDir(loc: Locate, env: NodeJS.ProcessEnv = process.en
       ? '/var/lib/safehalt'
       : path.join(env.HOME || os.homedir(), '.local', 'state', 'safehalt');
   return { dir: path.join(base, job), name: job };
-}
-
-// Files `run` writes: a symbolic link planted in place of one is refused at start, before anything
-// runs, rather than found at the first write (which for heartbeat.json is only a warning).
-const WRITTEN: FileKey[] = ['state', 'heartbeat', 'stopReason', 'inflight', 'events', 'childHeartbeat', 'lockOwner'];
-
-export function refusePlantedLinks(dir: string): void {
-  for (const key of WRITTEN) {
-    const file = filePath(dir, key);
-    let link = false;
-    try {
-      link = lstatSync(file).isSymbolicLink();
-    } catch {
-      /* absent */
-    }
-    if (link) throw configError(`${file} is a symbolic link; safehalt never follows or writes through one in its state directory. Remove it (rm ${file}) and start again.`);
-  }
 }
 
 /** Vet the directory (creating it 0700 when `create`); throws exit 78 naming the problem and the fix. */

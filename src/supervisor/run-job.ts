@@ -4,7 +4,8 @@ import { EXIT } from '../exit-codes.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { createLogger, type Logger } from '../log/logger.ts';
 import { loadMemory } from '../state/memory-store.ts';
-import { prepareStateDir, refusePlantedLinks } from '../state/state-dir.ts';
+import { prepareStateDir } from '../state/state-dir.ts';
+import { vetLayout } from '../state/layout-check.ts';
 import { tryLock, type LockResult } from '../state/run-lock.ts';
 import { systemClock } from '../state/system-clock.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
@@ -48,6 +49,8 @@ async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
 export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promise<number> {
   warnIfPid1(env.log);
   prepareStateDir(cfg.stateDir, { create: true });
+  // Before the lock and before any child: a foreign run.lock is 78 naming it, not "busy" for a minute.
+  vetLayout(cfg.stateDir);
   const held = await lock(cfg, env.log);
   if (!held.ok) {
     env.log.error(`busy: another run of this job holds ${cfg.stateDir}/run.lock${held.owner ? ` (pid ${held.owner.pid})` : ''}; not starting a second copy`);
@@ -56,7 +59,6 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
   const plugins: Plugin[] = [];
   try {
     removeStaleTemps(cfg.stateDir);
-    refusePlantedLinks(cfg.stateDir);
     // Every file that carries memory is vetted before anything is written (exit 78 otherwise).
     const memory = loadMemory(cfg.stateDir, cfg.name);
     readInflight(cfg.stateDir);
