@@ -31,7 +31,7 @@ function vetEntry(file: string, dir: boolean): void {
   const euid = process.geteuid?.();
   // The pulse file is only ever stat'ed (its mtime), so whoever touched it may own it.
   if (euid !== undefined && st.uid !== euid && path.basename(file) !== PULSE)
-    throw configError(`${file} is owned by uid ${st.uid}, not by this user (uid ${euid}): not a file of this job's; run as the job's user, or remove it or chown it.`);
+    throw configError(`${file} is owned by uid ${st.uid}, not by this user (uid ${euid}), so it is not this job's; run as the job's user, or remove it or chown it.`);
 }
 
 /** Exit 78 naming the first entry of the layout that is not what safehalt writes there. */

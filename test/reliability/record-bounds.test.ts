@@ -33,6 +33,8 @@ describe('a 200 KiB command line', () => {
     process.kill(-child, 'SIGKILL'); // it holds the wrapper's stdout open
     await a.done;
     const inflight = readJson(path.join(dir, 'inflight.json'));
+    const sizes = Object.fromEntries(['inflight.json', 'events.jsonl', 'heartbeat.json', 'state.json'].map((f) => [f, sizeOf(dir, f)]));
+    record('record-bounds', { commandLineBytes: HUGE.join(' ').length, ...sizes });
     const st = await cli(['status', '--state-dir', dir]);
     expect(st.stderr).not.toContain('cannot be trusted');
     expect(st.code, st.stderr).toBe(0);
@@ -41,8 +43,6 @@ describe('a 200 KiB command line', () => {
     expect(next.code, next.stderr).toBe(0);
     expect(inflight.command.length).toBeLessThanOrEqual(4096);
     expect(inflight.command).toMatch(/\.\.\. \[\d+ more characters\]$/);
-    const sizes = Object.fromEntries(['inflight.json', 'events.jsonl', 'heartbeat.json', 'state.json', 'stop-reason.json'].map((f) => [f, sizeOf(dir, f)]));
-    record('record-bounds', { commandLineBytes: HUGE.join(' ').length, ...sizes });
   }, 60_000);
 
   it('a halt: stop-reason.json and events.jsonl carry a clipped command, and status reads them', async () => {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { alive, cli, readEvents, readJson, start, stateDir, waitFor } from '../helpers/cli.ts';
 import { pidNamespace, procStartTime } from '../../src/child/proc.ts';
 import { currentBootId } from '../../src/state/system-clock.ts';
+import { record } from '../reliability/figures.ts';
 
 const cleanup: Array<() => void> = [];
 afterEach(() => {
@@ -81,6 +82,7 @@ describe('the child start time is recorded at every start', () => {
     expect(started.length).toBeGreaterThan(100);
     const missing = started.filter((e) => typeof e.pidStartTime !== 'string');
     expect(missing).toHaveLength(0);
+    record('process-identity', { starts: started.length, withoutStartTime: missing.length });
   }, 120_000);
 
   it('a wrapper killed by its child leaves a checkpoint naming the child by pid, start time and boot', async () => {
