@@ -33,11 +33,37 @@ export function procStartTime(pid: number): string | null {
 }
 
 /** Is the recorded process still running? A record without a start time, from another boot or
- * another pid namespace, never matches: better a second copy than a signal to a stranger. */
-export function isSameProcess(p: ProcessIdentity): boolean {
+ * another pid namespace, never matches: better a second copy than a signal to a stranger.
+ * `writtenAtMs` (when the record was written) lets a record whose boot id differs count as this
+ * boot's when it was written after this boot began: see sameBoot. */
+export function isSameProcess(p: ProcessIdentity, writtenAtMs?: number): boolean {
   if (p.startTime === null || typeof p.startTime !== 'string') return false;
-  if (p.boot !== currentBootId() || p.pidns !== pidNamespace()) return false;
+  if (!sameBoot(p.boot, writtenAtMs) || p.pidns !== pidNamespace()) return false;
   return procStartTime(p.pid) === p.startTime;
+}
+
+/** The same boot: the same boot id; or a record written after this boot began (its wall time after
+ * /proc/stat's btime). The second is for containers: systemd-nspawn bind-mounts a boot id of its
+ * own over /proc/sys/kernel/random/boot_id, which a unit with ProtectKernelTunables= does not see,
+ * so two processes of one boot read different ids. */
+export function sameBoot(boot: string | undefined, writtenAtMs?: number): boolean {
+  if (boot === currentBootId()) return true;
+  const booted = bootTimeMs();
+  return writtenAtMs !== undefined && Number.isFinite(writtenAtMs) && booted !== null && writtenAtMs > booted;
+}
+
+let btime: number | null | undefined;
+/** When this boot began (wall clock, ms), from the kernel's own /proc/stat; null when unknown. */
+export function bootTimeMs(): number | null {
+  if (btime === undefined) {
+    try {
+      const m = /^btime (\d+)$/m.exec(readBoundedText('/proc/stat', { maxBytes: 1 << 20 }) ?? '');
+      btime = m ? Number(m[1]) * 1000 : null;
+    } catch {
+      btime = null;
+    }
+  }
+  return btime;
 }
 
 /** The identity of a process (ours, or a child just spawned and not yet reaped: even a zombie's

@@ -8,14 +8,17 @@ import { configError } from '../exit-codes.ts';
 import { filePath, type FileKey } from './files.ts';
 import { fileType } from './read-bounded.ts';
 
-// Files that must be regular files when present (markers count by presence alone: any type stops).
-const REGULAR: FileKey[] = ['state', 'heartbeat', 'stopReason', 'inflight', 'events', 'childHeartbeat', 'childPulse', 'lockOwner', 'itemsConfig', 'metricsDefault'];
+// Files that must be regular files of ours when present: those whose failure would end the job (or
+// leave it unaudited) once the child runs. Markers count by presence alone (any type stops).
+// heartbeat.json is best effort (a warning when it cannot be written): only a link there is refused.
+const REGULAR: FileKey[] = ['state', 'stopReason', 'inflight', 'events', 'childHeartbeat', 'lockOwner', 'itemsConfig'];
+const NO_LINK: FileKey[] = ['heartbeat'];
 // Directories: proper-lockfile's lock is a directory, and so is the item store.
 const DIRECTORIES: FileKey[] = ['lock', 'items'];
-const PULSE = path.basename(filePath('', 'childPulse'));
 const CLAIM = /^lock-claim\.\d+\.json$/;
 
-function vetEntry(file: string, dir: boolean): void {
+function vetEntry(file: string, kind: 'file' | 'dir' | 'no-link'): void {
+  const dir = kind === 'dir';
   let st: Stats;
   try {
     st = lstatSync(file);
@@ -26,23 +29,24 @@ function vetEntry(file: string, dir: boolean): void {
   }
   if (st.isSymbolicLink())
     throw configError(`${file} is a symbolic link; safehalt never follows or writes through one in its state directory. Remove it (rm ${file}) and start again.`);
+  if (kind === 'no-link') return;
   if (dir ? !st.isDirectory() : !st.isFile())
     throw configError(`${file} is ${fileType(st)}, not ${dir ? 'a directory' : 'a regular file'}; move it aside (mv ${file} ${file}.bad) and start again.`);
   const euid = process.geteuid?.();
-  // The pulse file is only ever stat'ed (its mtime), so whoever touched it may own it.
-  if (euid !== undefined && st.uid !== euid && path.basename(file) !== PULSE)
+  if (euid !== undefined && st.uid !== euid)
     throw configError(`${file} is owned by uid ${st.uid}, not by this user (uid ${euid}), so it is not this job's; run as the job's user, or remove it or chown it.`);
 }
 
 /** Exit 78 naming the first entry of the layout that is not what safehalt writes there. */
 export function vetLayout(stateDir: string): void {
-  for (const key of REGULAR) vetEntry(filePath(stateDir, key), false);
-  for (const key of DIRECTORIES) vetEntry(filePath(stateDir, key), true);
+  for (const key of REGULAR) vetEntry(filePath(stateDir, key), 'file');
+  for (const key of NO_LINK) vetEntry(filePath(stateDir, key), 'no-link');
+  for (const key of DIRECTORIES) vetEntry(filePath(stateDir, key), 'dir');
   let names: string[] = [];
   try {
     names = readdirSync(stateDir);
   } catch (e) {
     throw configError(`state directory ${stateDir} cannot be listed (${(e as NodeJS.ErrnoException).code}); check its owner and mode.`);
   }
-  for (const name of names) if (CLAIM.test(name)) vetEntry(path.join(stateDir, name), false);
+  for (const name of names) if (CLAIM.test(name)) vetEntry(path.join(stateDir, name), 'file');
 }

@@ -9,7 +9,7 @@ import path from 'node:path';
 import lockfile from 'proper-lockfile';
 import { lockFs } from './lock-fs.ts';
 import { currentBootId } from './system-clock.ts';
-import { pidNamespace, procStartTime, sameProcessAlive } from '../child/proc.ts';
+import { pidNamespace, procStartTime, sameBoot, sameProcessAlive } from '../child/proc.ts';
 import { writeJsonSync } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readTrustedJson } from './read-trusted.ts';
@@ -57,7 +57,7 @@ function ownerState(stateDir: string, lockDir: string): { alive: boolean | null;
   return { alive: processAlive(owner), owner };
 }
 
-type Identity = Pick<Owner, 'pid' | 'startTime' | 'host' | 'boot' | 'pidns'>;
+type Identity = Pick<Owner, 'pid' | 'startTime' | 'host' | 'boot' | 'pidns'> & Partial<Pick<Owner, 'lockBirth'>>;
 
 const identity = (): Identity => ({ pid: process.pid, startTime: procStartTime(process.pid), host: os.hostname(), boot: currentBootId(), pidns: pidNamespace() });
 
@@ -65,7 +65,7 @@ const identity = (): Identity => ({ pid: process.pid, startTime: procStartTime(p
  * a record without a start time whose pid is in use: maybe the owner, maybe a stranger). */
 function processAlive(p: Identity): boolean | null {
   if (p.host !== undefined && p.host !== os.hostname()) return null;
-  if (p.boot !== currentBootId()) return p.host === undefined ? null : false;
+  if (!sameBoot(p.boot, p.lockBirth)) return p.host === undefined ? null : false;
   if (p.pidns !== pidNamespace()) return null;
   if (typeof p.startTime !== 'string') return procStartTime(p.pid) === null ? false : null;
   return sameProcessAlive(p.pid, p.startTime);

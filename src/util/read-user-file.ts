@@ -12,7 +12,7 @@ export function readUserFile(flag: string, file: string, maxBytes: number): stri
     if (!(e instanceof ReadRefused)) throw e;
     throw usageError(`${flag} ${file}: ${why(e, maxBytes)}`);
   }
-  if (text === undefined) throw usageError(`${flag} ${file}: cannot be read (ENOENT: no such file)`);
+  if (text === undefined) throw usageError(`${flag} ${file}: cannot read it (ENOENT: no such file)`);
   return text;
 }
 
@@ -23,8 +23,8 @@ function why(e: ReadRefused, maxBytes: number): string {
     case 'too-big':
       return `is larger than ${maxBytes} bytes (${e.detail}); give a smaller file`;
     case 'denied':
-      return `cannot be read (${e.detail}: permission denied)`;
+      return `cannot read it (${e.detail}: permission denied)`;
     default:
-      return `cannot be read (${e.detail})`;
+      return `cannot read it (${e.detail})`;
   }
 }

@@ -117,7 +117,8 @@ describe('interrupted iterations and orphans', () => {
     const seen = path.join(tempDir(), 'env');
     const script = `${hb('--begin "charge card 42"')}; echo "$SAFEHALT_PREVIOUS_INTERRUPTED $SAFEHALT_INTERRUPTED_ITERATION $SAFEHALT_INTERRUPTED_ACTION" >> ${seen}; exec sleep 100000`;
     const first = start(['run', '--mode', 'loop', '--state-dir', dir, '--', 'sh', '-c', script]);
-    await waitFor(() => existsSync(seen), 10_000, 'first child');
+    // The line, not only the file: a child killed between creating it and writing would leave it empty.
+    await waitFor(() => existsSync(seen) && readFileSync(seen, 'utf8').endsWith('\n'), 10_000, 'first child');
     const child = readJson(path.join(dir, 'inflight.json')).pid;
     first.proc.kill('SIGKILL');
     process.kill(-child, 'SIGKILL');

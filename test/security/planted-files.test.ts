@@ -12,7 +12,7 @@ import { record } from '../reliability/figures.ts';
 const figures: Record<string, number> = { plantedCases: 0 };
 afterAll(() => record('planted-files', figures));
 
-const REGULAR = ['state.json', 'heartbeat.json', 'stop-reason.json', 'inflight.json', 'events.jsonl', 'child-heartbeat.json', 'lock-owner.json', 'items-config.json'];
+const REGULAR = ['state.json', 'stop-reason.json', 'inflight.json', 'events.jsonl', 'child-heartbeat.json', 'lock-owner.json', 'items-config.json'];
 const FOREIGN_UID = 54_321;
 
 function job(): string {

@@ -120,3 +120,21 @@ describe('a live wrapper is never taken over, whatever happened to run.lock', ()
     }, 60_000);
   }
 });
+
+describe('a boot id that differs', () => {
+  // systemd-nspawn fakes a boot id that a unit with ProtectKernelTunables= does not see: a record of
+  // this boot may carry another boot id. Written after this boot began, it still names a live wrapper;
+  // written before, it is from an earlier boot, whatever process now has its pid and start time.
+  for (const [when, time, busy] of [['after this boot began', new Date().toISOString(), true], ['before this boot', '1999-01-01T00:00:00.000Z', false]] as const) {
+    it(`heartbeat.json naming a live process, another boot id, written ${when}: ${busy ? '84 busy' : 'not taken for a wrapper'}`, async () => {
+      const s = stranger();
+      const dir = stateDir();
+      mkdirSync(dir, { mode: 0o700 });
+      const hb = { schema: 1, time, pid: s.pid, pidStartTime: s.startTime, boot: 'another-boot-id', pidns: pidNamespace(), phase: 'running' };
+      writeFileSync(path.join(dir, 'heartbeat.json'), JSON.stringify(hb), { mode: 0o600 });
+      const r = await cli(['run', '--mode', 'once', '--state-dir', dir, '--', 'true']);
+      expect(r.code, r.stderr).toBe(busy ? 84 : 0);
+      expect(alive(s.pid)).toBe(true);
+    });
+  }
+});
