@@ -3,13 +3,10 @@
 // while its owner lives. Owners elsewhere (a shared volume) fall back to the lock's stale window.
 // A contender first leaves a claim (lock-claim.PID.json), so that a wrapper killed between taking
 // the lock and recording itself is still known: no live claim means its owner is dead.
-import { readdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { statSync, utimesSync } from 'node:fs';
 import lockfile from 'proper-lockfile';
 import { lockFs } from './lock-fs.ts';
-import { currentBootId } from './system-clock.ts';
-import { pidNamespace, procStartTime, sameBoot, sameProcessAlive } from '../child/proc.ts';
+import { claimPath, claimsAlive, identity, processAlive, removeQuietly, type Identity } from './lock-claims.ts';
 import { writeJsonSync } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readTrustedJson } from './read-trusted.ts';
@@ -21,13 +18,7 @@ export const LOCK_STALE_MS = 60_000;
 // an idle wrapper (a timer and two thread-pool calls).
 export const LOCK_UPDATE_MS = LOCK_STALE_MS / 2;
 
-export interface Owner {
-  pid: number;
-  startTime: string | null;
-  /** The machine: an owner elsewhere (same boot id impossible to compare) is trusted until stale. */
-  host?: string;
-  boot: string;
-  pidns: string;
+export interface Owner extends Identity {
   lockIno: number;
   lockBirth: number;
 }
@@ -55,50 +46,6 @@ function ownerState(stateDir: string, lockDir: string): { alive: boolean | null;
   // Not recorded for this lock directory: its owner is in the gap before recording itself, or died there.
   if (!owner || owner.lockIno !== st.ino || owner.lockBirth !== st.birthtimeMs) return { alive: claimsAlive(stateDir), owner };
   return { alive: processAlive(owner), owner };
-}
-
-type Identity = Pick<Owner, 'pid' | 'startTime' | 'host' | 'boot' | 'pidns'> & Partial<Pick<Owner, 'lockBirth'>>;
-
-const identity = (): Identity => ({ pid: process.pid, startTime: procStartTime(process.pid), host: os.hostname(), boot: currentBootId(), pidns: pidNamespace() });
-
-/** Alive (true), dead (false), or unknowable from here (null: another machine or pid namespace, or
- * a record without a start time whose pid is in use: maybe the owner, maybe a stranger). */
-function processAlive(p: Identity): boolean | null {
-  if (p.host !== undefined && p.host !== os.hostname()) return null;
-  if (!sameBoot(p.boot, p.lockBirth)) return p.host === undefined ? null : false;
-  if (p.pidns !== pidNamespace()) return null;
-  if (typeof p.startTime !== 'string') return procStartTime(p.pid) === null ? false : null;
-  return sameProcessAlive(p.pid, p.startTime);
-}
-
-const CLAIM = /^lock-claim\.(\d+)\.json$/;
-const claimPath = (stateDir: string, pid: number) => path.join(stateDir, `lock-claim.${pid}.json`);
-
-/** A lock without its owner record: null while any claim may be live, false when every claimant is dead. */
-function claimsAlive(stateDir: string): boolean | null {
-  let alive: boolean | null = false;
-  for (const name of readdirSync(stateDir)) {
-    if (!CLAIM.test(name) || Number(CLAIM.exec(name)![1]) === process.pid) continue;
-    let claim: Identity | null = null;
-    try {
-      const v = readTrustedJson(path.join(stateDir, name));
-      if (isRecord(v) && typeof v.pid === 'number') claim = v as unknown as Identity;
-    } catch {
-      /* unreadable: not ours to judge */
-    }
-    const state = claim ? processAlive(claim) : null;
-    if (state === false) removeQuietly(path.join(stateDir, name));
-    else alive = null;
-  }
-  return alive;
-}
-
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    /* gone already */
-  }
 }
 
 export async function tryLock(stateDir: string, onCompromised: (e: Error) => void): Promise<LockResult> {
