@@ -54,6 +54,18 @@ describe('a FIFO in the state directory', () => {
     }, 30_000);
   }
 
+  for (const name of ['heartbeat.json', 'child.heartbeat']) {
+    it(`${name} is a FIFO: run, stop and pause end at once`, async () => {
+      const dir = jobWithFifo(name);
+      for (const cmd of [['run', '--mode', 'once', '--state-dir', dir, '--', 'true'], ['stop', '--state-dir', dir], ['pause', '--state-dir', dir]]) {
+        const r = await cli(cmd);
+        expect(r.ms, `${cmd[0]} with ${name} a FIFO`).toBeLessThan(15_000);
+        expect(r.code, r.stderr).not.toBeNull();
+        expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+      }
+    }, 60_000);
+  }
+
   it('a FIFO swapped in for events.jsonl while the child runs: SIGTERM still ends the wrapper and the child', async () => {
     const dir = stateDir();
     const a = start(['run', '--kill-timeout', '2s', '--state-dir', dir, '--', 'sleep', '300']);
