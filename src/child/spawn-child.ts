@@ -1,9 +1,11 @@
-// Start the command in its own process group (its own session), stderr teed through a bounded tail,
-// and a report descriptor (REPORT_FD, $SAFEHALT_FD in the child) that the wrapper reads.
+// Start the command in its own process group (its own session), stderr teed through a bounded tail;
+// stdout inherited, or captured too (--quiet, json logs) into the same sink, in arrival order; and a
+// report descriptor (REPORT_FD, $SAFEHALT_FD in the child) that the wrapper reads.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { StderrTail } from './stderr-tail.ts';
 import { EXIT } from '../exit-codes.ts';
+import type { OutputSink } from './output.ts';
 
 /** The child's descriptor number of its report stream (stdio index 3). */
 export const REPORT_FD = 3;
@@ -28,9 +30,14 @@ export interface SpawnSpec {
   command: string;
   args: string[];
   env: NodeJS.ProcessEnv;
-  /** Called with stderr bytes as they come, to forward them. */
-  onStderr?: (chunk: Buffer) => void;
+  /** Receives stderr (and stdout when captured) as it comes. */
+  sink?: OutputSink;
+  /** Pipe stdout into the sink too; otherwise the child writes to our stdout itself. */
+  captureStdout?: boolean;
 }
+
+/** How long after the exit the pipes are read for the child's last output. */
+const DRAIN_MS = 200;
 
 export type SpawnError = { error: string; code: number };
 
@@ -38,24 +45,34 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   const tail = new StderrTail();
   let child;
   try {
-    child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', 'inherit', 'pipe', 'pipe'] });
+    child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', spec.captureStdout ? 'pipe' : 'inherit', 'pipe', 'pipe'] });
   } catch (e) {
     return { error: (e as Error).message, code: EXIT.NOT_FOUND };
   }
+  let drained: Promise<unknown> = Promise.resolve();
   const exited = new Promise<ChildExit>((resolve) => {
     child.once('error', (e: NodeJS.ErrnoException) => {
       const msg = Buffer.from(`safehalt: cannot start ${spec.command}: ${e.code ?? e.message}\n`);
       tail.push(msg);
-      spec.onStderr?.(msg);
+      spec.sink?.write('stderr', msg);
       resolve({ code: e.code === 'ENOENT' ? EXIT.NOT_FOUND : EXIT.CANNOT_EXECUTE, signal: null });
     });
     child.once('exit', (code, signal) => resolve({ code, signal }));
+  }).then(async (x) => {
+    // The pipes may still hold the child's last bytes: read them, but a grandchild keeping a pipe
+    // open must not delay the exit for long.
+    await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS).unref())]);
+    spec.sink?.end();
+    return x;
   });
   child.stderr!.on('data', (chunk: Buffer) => {
     tail.push(chunk);
-    spec.onStderr?.(chunk);
+    spec.sink?.write('stderr', chunk);
   });
+  child.stdout?.on('data', (chunk: Buffer) => spec.sink?.write('stdout', chunk));
   const pid = child.pid ?? -1;
+  const ended = (s: NodeJS.ReadableStream | null) => (s ? new Promise<void>((r) => (s.once('end', r), s.once('error', r))) : undefined);
+  drained = Promise.all([ended(child.stderr), ended(child.stdout)]);
   return {
     pid,
     startedAtMs: Date.now(),

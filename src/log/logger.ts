@@ -10,6 +10,9 @@ export interface Logger {
   error(msg: string, fields?: Record<string, unknown>): void;
   warn(msg: string, fields?: Record<string, unknown>): void;
   info(msg: string, fields?: Record<string, unknown>): void;
+  /** --quiet: output to print after the next warning or error (the run went wrong), else never.
+   * A later call replaces it; null drops it. */
+  hold?(replay: (() => void) | null): void;
 }
 
 export interface LoggerOptions {
@@ -22,21 +25,26 @@ export interface LoggerOptions {
 
 export function createLogger(o: LoggerOptions): Logger {
   const write = o.write ?? ((line: string) => process.stderr.write(line));
-  const emit = (level: Level, msg: string, fields: Record<string, unknown> = {}) => {
-    if (o.quiet && level === 'info') return;
-    if (o.format === 'json') {
-      write(JSON.stringify({ time: new Date().toISOString(), level, job: o.name, msg, ...fields }) + '\n');
-      return;
-    }
+  let held: (() => void) | null = null;
+  const line = (level: Level, msg: string, fields: Record<string, unknown>) => {
+    if (o.format === 'json') return JSON.stringify({ time: new Date().toISOString(), level, job: o.name, msg, ...fields }) + '\n';
     const prefix = o.journal ? `<${PRIORITY[level]}>` : '';
     const tag = level === 'info' ? '' : `${level}: `;
-    write(`${prefix}safehalt[${o.name}]: ${tag}${msg}\n`);
+    return `${prefix}safehalt[${o.name}]: ${tag}${msg}\n`;
+  };
+  const emit = (level: Level, msg: string, fields: Record<string, unknown> = {}) => {
+    if (o.quiet && level === 'info') return;
+    write(line(level, msg, fields));
+    // Our own line first, then what the child printed during the run that went wrong.
+    const replay = level === 'info' ? null : held;
+    if (replay) (held = null), replay();
   };
   return {
     error: (m, f) => emit('error', m, f),
     warn: (m, f) => emit('warn', m, f),
     info: (m, f) => emit('info', m, f),
+    hold: (r) => void (held = r),
   };
 }
 
-export const silentLogger: Logger = { error() {}, warn() {}, info() {} };
+export const silentLogger: Logger = { error() {}, warn() {}, info() {}, hold() {} };

@@ -15,6 +15,7 @@ import { ActionHold } from './action-hold.ts';
 import { formatDuration } from '../util/duration.ts';
 import { after, type Cancel } from '../util/long-timer.ts';
 import { clip } from '../util/clip.ts';
+import { childOutput } from '../log/child-output.ts';
 
 export type Cause = NonNullable<Outcome['cause']>;
 
@@ -59,7 +60,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   preparePulseFile(cfg.stateDir);
   const started = Date.now(); // shown to people
   const startedMono = job.monoNow(); // measured
-  const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: (c) => process.stderr.write(c) });
+  const output = childOutput(cfg, job.log);
+  const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), sink: output.sink, captureStdout: output.captureStdout });
   if ('error' in child) {
     clearInflight(cfg.stateDir);
     return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
@@ -123,6 +125,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch((e: Error) => ((unsaved ??= e), end('stopped')))));
 
   const exit = await child.exited;
+  output.ended();
   const durationMs = Math.round(job.monoNow() - startedMono);
   // What the child reported is recorded before its outcome is judged.
   await reports.close();
