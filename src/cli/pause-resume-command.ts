@@ -1,4 +1,5 @@
 // `safehalt pause` and `safehalt resume [--reason TEXT]`.
+import { jobHint } from '../util/job-hint.ts';
 import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { usageError, EXIT } from '../exit-codes.ts';
 import { writeJsonSync } from '../state/atomic-write.ts';
@@ -52,7 +53,7 @@ export const resumeCommand: Command = {
     const done: string[] = [];
     let requested = false;
     if (memory.latch) {
-      if (!reason) throw usageError(`the job is halted (${memory.latch.reason}: ${memory.latch.message}); say what was fixed: safehalt resume --reason "..."`);
+      if (!reason) throw usageError(`the job is halted (${memory.latch.reason}: ${memory.latch.message}); say what was fixed: ${jobHint('resume', dir, '--reason "what was fixed"')}`);
       const held = await tryLock(dir, () => undefined);
       if (held.ok) {
         try {

@@ -3,6 +3,7 @@
 // otherwise it comes from the helper, see docs/systemd.md on NotifyAccess=), and systemd-notify
 // waits until the manager has read it (BARRIER=1), so the helper outlives the race. One helper at a
 // time keeps the order; what queues meanwhile is merged, the latest value of a field winning.
+import { formatDuration } from '../util/duration.ts';
 import { spawn } from 'node:child_process';
 
 export interface NotifySenderOptions {
@@ -73,7 +74,7 @@ export class NotifySender {
         if (settled) return;
         if (code === 0) this.failing = false;
         else if (code !== null || signal !== null)
-          this.failed(`${program} ${signal ? `was killed by ${signal} after ${this.o.timeoutMs}ms` : `exited with ${code}`}${err.trim() ? `: ${err.trim()}` : ''}`);
+          this.failed(`${program} ${signal ? `was killed by ${signal} after ${formatDuration(this.o.timeoutMs)}` : `exited with ${code}`}${err.trim() ? `: ${err.trim()}` : ''}`);
         resolve();
       });
     });

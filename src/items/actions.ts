@@ -9,6 +9,8 @@ import { parseLines, readHashesFile } from './input.ts';
 import { formatTable, listItems } from './list.ts';
 import { failItem, okItem, resetItem } from './mutate.ts';
 import { pruneItems, resetAll } from './prune.ts';
+import { firstSkip } from './skip-notice.ts';
+import { jobHint } from '../util/job-hint.ts';
 
 export type ItemArgs = { stateDir: string } & (
   | { action: 'check'; id: string; hash: string | null; limit: number | null }
@@ -53,7 +55,8 @@ const ACTIONS: { [K in ItemArgs['action']]: Handler<K> } = {
     if (r.go) return EXIT.OK;
     const rec = r.record!;
     const cls = rec.lastClass === null ? '' : `, class ${rec.lastClass}`;
-    io.err(`safehalt: skip item ${q(a.id)}: ${rec.failures} consecutive failures (last at ${rec.lastFailureAt}${cls}). Once fixed: safehalt item reset ${shellArg(a.id)}`);
+    if (firstSkip(a.stateDir, rec))
+      io.err(`safehalt: skip item ${q(a.id)}: ${rec.failures} consecutive failures (last at ${rec.lastFailureAt}${cls}); later checks skip it silently (exit 86). Once fixed: ${jobHint(`item reset ${shellArg(a.id)}`, a.stateDir)}`);
     return EXIT.ITEM_OPEN;
   },
 
@@ -61,7 +64,7 @@ const ACTIONS: { [K in ItemArgs['action']]: Handler<K> } = {
     haveStore(a.stateDir, true);
     const r = await failItem(a.stateDir, a.id, { cls: a.cls, message: a.message, hash: a.hash }, readItemsDefault(a.stateDir));
     if (r.opened)
-      io.err(`safehalt: item ${q(a.id)} failed ${r.record.failures} times in a row: check will skip it until its content changes, ok or reset.`);
+      io.err(`safehalt: item ${q(a.id)} failed ${r.record.failures} times in a row: check will skip it until its content changes, ok or ${jobHint(`item reset ${shellArg(a.id)}`, a.stateDir)}.`);
     return EXIT.OK;
   },
 

@@ -14,6 +14,11 @@ import { stopFiles } from './supervise.ts';
 import { sleep } from './wait.ts';
 import { canProbe, probeWait } from '../policy/probe.ts';
 import { formatDuration } from '../util/duration.ts';
+import { markerKey, notice, STOP_FILE_REPEAT_MS } from './notices.ts';
+import type { Marker } from '../state/markers.ts';
+import { jobHint } from '../util/job-hint.ts';
+
+const since = (m: Marker) => (m.at ? ` since ${m.at}${m.by ? ` (by ${m.by}${m.reason ? `: ${m.reason}` : ''})` : ''}` : '');
 
 /** A number: exit now with it. An object: go on, with these variables for the first child. */
 export async function preflight(job: Job): Promise<number | Record<string, string>> {
@@ -40,12 +45,21 @@ export async function preflight(job: Job): Promise<number | Record<string, strin
     return EXIT.LATCHED;
   }
   const stop = firstMarker(stopFiles(job));
-  if (stop) return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (safehalt resume removes it)`, stop);
+  if (stop) {
+    // Under --quiet a forgotten stop file would silence the job forever: say so once a day.
+    const n = notice(cfg.stateDir, markerKey('stop', stop), STOP_FILE_REPEAT_MS);
+    if (cfg.quiet && n.say)
+      job.log.warn(`not running: stop file ${stop.path} is present${since(stop)}; every run exits 0 until it goes (said once a day under --quiet). To run again: ${jobHint('resume', cfg.stateDir)}`);
+    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (safehalt resume removes it)`, stop, false, { notice: n.notice });
+  }
   const pause = firstMarker([filePath(cfg.stateDir, 'pause')]);
   if (pause && cfg.mode === 'once') {
     job.event('paused', { by: pause.by, reason: pause.reason });
-    job.log.warn(`paused${pause.reason ? ` (${pause.reason})` : ''}: not running; safehalt resume to continue`);
-    await writeStopReport(job, 'USER_PAUSED', EXIT.PAUSED, 'the job is paused; the child was not started', null, pause);
+    // Under --quiet (cron) said when the pause starts or changes, not at every tick.
+    const n = notice(cfg.stateDir, markerKey('pause', pause));
+    if (!cfg.quiet || n.say)
+      job.log.warn(`paused${pause.reason ? ` (${pause.reason})` : ''}: not running${cfg.quiet ? ' (said once under --quiet; later ticks exit 85 silently)' : ''}; to continue: ${jobHint('resume', cfg.stateDir)}`);
+    await writeStopReport(job, 'USER_PAUSED', EXIT.PAUSED, 'the job is paused; the child was not started', null, pause, { notice: n.notice });
     return EXIT.PAUSED;
   }
   return interrupted(job);

@@ -21,7 +21,7 @@ describe('--quiet (cron)', () => {
   });
 
   it('a failing run: safehalt\'s line first, then the child\'s stdout and stderr in order', () => {
-    const r = combined([...once(stateDir()), '--', 'sh', '-c', 'echo one; sleep 0.05; echo two >&2; sleep 0.05; echo three; exit 3']);
+    const r = combined([...once(stateDir()), '--', 'sh', '-c', 'echo one; sleep 0.3; echo two >&2; sleep 0.3; echo three; exit 3']);
     expect(r.code).toBe(3);
     expect(lines(r.out)).toEqual([
       expect.stringMatching(/^safehalt\[job\]: warn: child exited with 3 after T: failure exit:3 \(1 in a row, 1 in all\)$/),
