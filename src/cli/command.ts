@@ -23,7 +23,8 @@ export function withEnv(options: Record<string, Options>, env: NodeJS.ProcessEnv
   const out: Record<string, Options> = {};
   for (const [name, o] of Object.entries(options)) {
     const v = env[`SAFEHALT_${name.toUpperCase().replace(/-/g, '_')}`];
-    if (v === undefined) out[name] = o;
+    // An empty variable is unset (as an empty assignment in an EnvironmentFile resets it).
+    if (v === undefined || v === '') out[name] = o;
     else if (o.type === 'boolean') out[name] = { ...o, default: !/^(0|false|no|off|)$/i.test(v) };
     else if (o.type === 'array') out[name] = { ...o, default: splitList(name, v) };
     else out[name] = { ...o, default: v };

@@ -22,3 +22,15 @@ export function commandIn(argv: readonly string[], commands: readonly Command[])
   const first = argv.find((a) => !a.startsWith('-'));
   return commands.find((c) => commandName(c) === first);
 }
+
+export type OptionKind = 'boolean' | 'value' | 'list';
+
+/** Each option of `c` (and the global ones) with what it takes: a switch, one value, or a list. */
+export function optionKinds(c: Command | undefined): Map<string, OptionKind> {
+  const kinds = new Map<string, OptionKind>([['help', 'boolean'], ['version', 'boolean'], ['config', 'value']]);
+  if (!c) return kinds;
+  const y = c.builder(yargs([])) as unknown as { getOptions(): { boolean: string[]; array: string[] } };
+  const o = y.getOptions();
+  for (const name of optionNames(c)) kinds.set(name, o.boolean.includes(name) ? 'boolean' : o.array.includes(name) ? 'list' : 'value');
+  return kinds;
+}
