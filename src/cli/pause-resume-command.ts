@@ -29,7 +29,7 @@ export const pauseCommand: Command = {
     const what = runningMode(dir) === 'service'
       ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
       : ' pauses after the current iteration';
-    process.stdout.write(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until 'safehalt resume'.\n`);
+    process.stdout.write(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until: ${jobHint('resume', dir)}\n`);
     return EXIT.OK;
   },
 };

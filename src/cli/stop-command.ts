@@ -1,4 +1,5 @@
 // `safehalt stop [--now] [--reason TEXT]`: create the stop file; --now also kills the running child.
+import { jobHint } from '../util/job-hint.ts';
 import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { writeJsonSync } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
@@ -36,7 +37,7 @@ export const stopCommand: Command = {
     process.stdout.write(
       pid
         ? `stop requested: wrapper pid ${pid}: ${what}.\n`
-        : `stop file written (${file}): no run is active; 'safehalt run' will not start the job until 'safehalt resume'.\n`,
+        : `stop file written (${file}): no run is active; 'safehalt run' will not start the job until: ${jobHint('resume', dir)}\n`,
     );
     return 0;
   },

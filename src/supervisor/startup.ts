@@ -50,7 +50,7 @@ export async function preflight(job: Job): Promise<number | Record<string, strin
     const n = notice(cfg.stateDir, markerKey('stop', stop), STOP_FILE_REPEAT_MS);
     if (cfg.quiet && n.say)
       job.log.warn(`not running: stop file ${stop.path} is present${since(stop)}; every run exits 0 until it goes (said once a day under --quiet). To run again: ${jobHint('resume', cfg.stateDir)}`);
-    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (safehalt resume removes it)`, stop, false, { notice: n.notice });
+    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (${jobHint('resume', cfg.stateDir)} removes it)`, stop, false, { notice: n.notice });
   }
   const pause = firstMarker([filePath(cfg.stateDir, 'pause')]);
   if (pause && cfg.mode === 'once') {

@@ -1,5 +1,6 @@
 // The loop: at each boundary honour stop, pause and budgets; run the child; record the outcome; let
 // the pure policy decide: halt, finish, or wait (backoff or interval) and go again.
+import { jobHint } from '../util/job-hint.ts';
 import os from 'node:os';
 import { classify, type Outcome } from '../policy/classify.ts';
 import { checkBudgets } from '../policy/budgets.ts';
@@ -46,7 +47,7 @@ async function boundary(job: Job): Promise<number | null> {
     if (!pause) return null;
     if (job.phase !== 'paused') {
       job.event('paused', { by: pause.by, reason: pause.reason });
-      job.log.info(`paused${pause.by ? ` by ${pause.by}` : ''}${pause.reason ? `: ${pause.reason}` : ''}; waiting for safehalt resume`);
+      job.log.info(`paused${pause.by ? ` by ${pause.by}` : ''}${pause.reason ? `: ${pause.reason}` : ''}; waiting for: ${jobHint('resume', job.cfg.stateDir)}`);
       job.nextStartAt = null;
       job.enter('paused', pause.reason);
     }

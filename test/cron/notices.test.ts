@@ -57,6 +57,12 @@ describe('hints name the job', () => {
     expect(r.stderr).toContain(`safehalt resume --state-dir ${dir} --reason "what was fixed"`);
   });
 
+  it('pause and stop with no wrapper running say how to undo them, for this job', async () => {
+    const dir = stateDir();
+    expect((await cli(['pause', '--state-dir', dir])).stdout).toContain(`until: safehalt resume --state-dir ${dir}`);
+    expect((await cli(['stop', '--state-dir', dir])).stdout).toContain(`until: safehalt resume --state-dir ${dir}`);
+  });
+
   it('a --probe-after halt says when the probe will try, not "will not start again"', async () => {
     const r = await cli(['run', '--mode', 'once', '--max-consecutive-failures', '1', '--probe-after', '10m', '--state-dir', stateDir(), '--', 'false']);
     expect(r.code).toBe(80);

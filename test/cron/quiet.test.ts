@@ -61,4 +61,23 @@ describe('--quiet (cron)', () => {
     expect(r.out.trimEnd().endsWith('the-end')).toBe(true);
     expect(r.out.length).toBeLessThan(kept + 1000);
   });
+
+  it('memory stays bounded: 200 MiB of output under --quiet, the wrapper peaks far below it', () => {
+    const [bin, argv] = cliArgv([...once(stateDir()), '--', 'sh', '-c', 'head -c 209715200 /dev/zero; exit 1']);
+    const r = spawnSync('/usr/bin/time', ['-f', 'peak-kib %M', bin, ...argv], { env: cleanEnv(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(r.status).toBe(1);
+    const peak = Number(/peak-kib (\d+)/.exec(r.stderr)?.[1]);
+    // The binary alone peaks around 60-90 MiB; 200 MiB kept would be far above 300.
+    expect(peak).toBeGreaterThan(0);
+    expect(peak).toBeLessThan(300 * 1024);
+    expect(r.stdout.length + r.stderr.length).toBeLessThan(300 * 1024);
+  });
+
+  it('a daemon the child left holding the pipes does not hold up the exit', () => {
+    const t0 = Date.now();
+    const r = combined([...once(stateDir()), '--', 'sh', '-c', 'setsid sleep 20 & echo started; exit 1']);
+    expect(r.code).toBe(1);
+    expect(lines(r.out).slice(1)).toEqual(['started']);
+    expect(Date.now() - t0).toBeLessThan(8000);
+  });
 });
