@@ -53,8 +53,8 @@ export const RUN_GROUPS: Record<string, Spec> = {
     'max-retries-per-item': d('default --max-retries of `item check` for this job (stored in the state directory; 0 = unlimited)'),
   },
   'Output:': {
-    quiet: { describe: 'print nothing unless something is wrong (cron)', type: 'boolean', default: false },
-    'log-format': d('text or json', { default: 'text' }),
+    quiet: { describe: 'cron, like chronic: keep the child\'s output and print it only if a run fails, times out or halts', type: 'boolean', default: false },
+    'log-format': d('text or json (the child\'s lines become JSON records too)', { default: 'text' }),
   },
 };
 
