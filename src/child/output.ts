@@ -12,8 +12,11 @@ export interface OutputSink {
 export type StreamWriter = (stream: Stream, data: string | Buffer) => void;
 
 /** Our own stdout and stderr; a reader that went away (EPIPE) never ends the wrapper. */
+const guarded = new Set<NodeJS.WriteStream>();
 export const processStreams: StreamWriter = (stream, data) => {
   const s = stream === 'stdout' ? process.stdout : process.stderr;
+  // EPIPE arrives as an 'error' event: without a listener it would end the wrapper, child and all.
+  if (!guarded.has(s)) guarded.add(s.on('error', () => undefined));
   try {
     s.write(data);
   } catch {

@@ -17,10 +17,13 @@ export const OWN_VARIABLES = [
 export const envName = (option: string) => `SAFEHALT_${option.toUpperCase().replace(/-/g, '_')}`;
 
 /** One warning per unknown SAFEHALT_* variable, with the closest real one. */
-export function unknownEnv(env: NodeJS.ProcessEnv, options: readonly string[]): string[] {
-  const known = [...new Set([...options.map(envName), ...OWN_VARIABLES])];
-  return Object.keys(env)
-    .filter((k) => k.startsWith('SAFEHALT_') && !known.includes(k))
+export function unknownEnv(env: NodeJS.ProcessEnv, options: () => readonly string[]): string[] {
+  const candidates = Object.keys(env).filter((k) => k.startsWith('SAFEHALT_') && !OWN_VARIABLES.includes(k));
+  // Reading every command's options costs a few milliseconds: only when there is something to check.
+  if (candidates.length === 0) return [];
+  const known = [...new Set([...options().map(envName), ...OWN_VARIABLES])];
+  return candidates
+    .filter((k) => !known.includes(k))
     .sort()
     .map((k) => {
       const hit = closest(k.slice('SAFEHALT_'.length), known.map((n) => n.slice('SAFEHALT_'.length)));

@@ -22,7 +22,7 @@ export async function main(given: string[]): Promise<number> {
   let failure: string | undefined;
   const cmd = commandIn(given, COMMANDS);
   const kinds = optionKinds(cmd);
-  for (const w of unknownEnv(process.env, COMMANDS.flatMap(optionNames))) process.stderr.write(`safehalt: ${w}\n`);
+  for (const w of unknownEnv(process.env, () => COMMANDS.flatMap(optionNames))) process.stderr.write(`safehalt: ${w}\n`);
   let argv: string[];
   try {
     argv = checkArgv(given, kinds, cmd ? commandName(cmd) : undefined);

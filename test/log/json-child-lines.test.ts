@@ -1,6 +1,7 @@
 // --log-format json: every line the child writes is a JSON record too, so the whole stream parses.
 import { describe, expect, it } from 'vitest';
-import { cli, stateDir } from '../helpers/cli.ts';
+import { spawnSync } from 'node:child_process';
+import { cleanEnv, cli, cliArgv, stateDir } from '../helpers/cli.ts';
 
 const records = (text: string) => text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Record<string, unknown>);
 
@@ -26,5 +27,11 @@ describe('--log-format json wraps the child\'s lines', () => {
     const r = await cli(['run', '--mode', 'once', '--quiet', '--log-format', 'json', '--state-dir', stateDir(), '--', 'sh', '-c', 'echo why >&2; exit 4']);
     expect(r.code).toBe(4);
     expect(records(r.stderr).map((x) => x.level ?? x.stream)).toEqual(['warn', 'stderr']);
+  });
+
+  it('a reader of stdout that goes away (| head -1) does not end the wrapper', () => {
+    const [bin, argv] = cliArgv(['run', '--mode', 'loop', '--max-iterations', '30', '--log-format', 'json', '--state-dir', stateDir(), '--', 'sh', '-c', 'echo line; echo line; echo line']);
+    const r = spawnSync('bash', ['-c', '"$@" 2>/dev/null | head -1; echo "rc=${PIPESTATUS[0]}"', 'bash', bin, ...argv], { env: cleanEnv(), encoding: 'utf8' });
+    expect(r.stdout).toMatch(/^\{.*"text":"line"\}\nrc=0\n$/);
   });
 });
