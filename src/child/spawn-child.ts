@@ -19,6 +19,8 @@ export interface ChildHandle {
   pid: number;
   startedAtMs: number;
   exited: Promise<ChildExit>;
+  /** After the exit: the last of the output has been read and the sink ended. */
+  outputDone: Promise<void>;
   /** Signal the whole group; false when it is already gone. */
   signalGroup(sig: NodeJS.Signals): boolean;
   tail(): string;
@@ -58,13 +60,12 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
       resolve({ code: e.code === 'ENOENT' ? EXIT.NOT_FOUND : EXIT.CANNOT_EXECUTE, signal: null });
     });
     child.once('exit', (code, signal) => resolve({ code, signal }));
-  }).then(async (x) => {
-    // The pipes may still hold the child's last bytes: read them, but a grandchild keeping a pipe
-    // open must not delay the exit for long.
-    await Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS).unref())]);
-    spec.sink?.end();
-    return x;
   });
+  // The pipes may still hold the child's last bytes: read them, but a grandchild keeping a pipe
+  // open must not hold the output back for long.
+  const outputDone = exited
+    .then(() => Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS).unref())]))
+    .then(() => spec.sink?.end());
   child.stderr!.on('data', (chunk: Buffer) => {
     tail.push(chunk);
     spec.sink?.write('stderr', chunk);
@@ -77,6 +78,7 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
     pid,
     startedAtMs: Date.now(),
     exited,
+    outputDone,
     tail: () => tail.text(),
     reports: (child.stdio[REPORT_FD] as Readable | null) ?? null,
     signalGroup(sig) {

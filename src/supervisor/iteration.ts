@@ -125,7 +125,6 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch((e: Error) => ((unsaved ??= e), end('stopped')))));
 
   const exit = await child.exited;
-  output.ended();
   const durationMs = Math.round(job.monoNow() - startedMono);
   // What the child reported is recorded before its outcome is judged.
   await reports.close();
@@ -134,6 +133,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   hold.dispose();
   term.dispose();
   job.terminateChild = null;
+  await child.outputDone;
+  output.ended();
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
   const unrecorded = await checkpoint;
   // Memory that could not be saved is the error to report; the checkpoint stays (the run's end is unrecorded).
