@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { StderrTail } from './stderr-tail.ts';
 import { EXIT } from '../exit-codes.ts';
+import { after } from '../util/long-timer.ts';
 import type { OutputSink } from './output.ts';
 
 /** The child's descriptor number of its report stream (stdio index 3). */
@@ -64,7 +65,13 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   // The pipes may still hold the child's last bytes: read them, but a grandchild keeping a pipe
   // open must not hold the output back for long.
   const outputDone = exited
-    .then(() => Promise.race([drained, new Promise((r) => setTimeout(r, DRAIN_MS).unref())]))
+    .then(
+      () =>
+        new Promise<void>((resolve) => {
+          const cancel = after(DRAIN_MS, resolve);
+          void drained.then(() => (cancel(), resolve()));
+        }),
+    )
     .then(() => spec.sink?.end());
   child.stderr!.on('data', (chunk: Buffer) => {
     tail.push(chunk);
