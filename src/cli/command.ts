@@ -22,7 +22,9 @@ export const LOCATE_OPTIONS = {
 export function withEnv(options: Record<string, Options>, env: NodeJS.ProcessEnv = process.env): Record<string, Options> {
   const out: Record<string, Options> = {};
   for (const [name, o] of Object.entries(options)) {
-    const v = env[`SAFEHALT_${name.toUpperCase().replace(/-/g, '_')}`];
+    // SAFEHALT_STATE_DIR is not a default of --state-dir: it is read by resolveStateDir, after an
+    // explicit --name (inside a supervised child it names the calling job, not every job).
+    const v = name === 'state-dir' ? undefined : env[`SAFEHALT_${name.toUpperCase().replace(/-/g, '_')}`];
     // An empty variable is unset (as an empty assignment in an EnvironmentFile resets it).
     if (v === undefined || v === '') out[name] = o;
     else if (o.type === 'boolean') out[name] = { ...o, default: !/^(0|false|no|off|)$/i.test(v) };

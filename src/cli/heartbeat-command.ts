@@ -6,13 +6,14 @@ import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { usageError, EXIT } from '../exit-codes.ts';
 import { parseReport, reportLines, textProblem, type ReportFlags } from '../child/report-line.ts';
 import { emptyDelta, foldReport, recordReports } from '../state/child-report.ts';
+import { oneLine } from '../util/printable.ts';
 import { prepareStateDir, resolveStateDir } from '../state/state-dir.ts';
 import { decimal } from './parse-values.ts';
 import { reportFd, reportViaFd } from './report-via-fd.ts';
 
 const text = (flag: string, v: unknown): string | undefined => {
   if (v === undefined) return undefined;
-  const s = String(v);
+  const s = oneLine(flag, v, 1024)!; // C0, DEL, C1 and bidirectional controls: exit 64 (util/printable.ts)
   if (textProblem(s)) throw usageError(`--${flag}: expected one line of 1 to 1024 characters, without control characters`);
   return s;
 };

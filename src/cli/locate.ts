@@ -1,12 +1,24 @@
 // Finding the job for commands that act on it, and whether its wrapper is alive.
+import { existsSync } from 'node:fs';
+import { configError } from '../exit-codes.ts';
 import { filePath } from '../state/files.ts';
 import { liveWrapper } from '../state/live-wrapper.ts';
 import { readTrustedJson } from '../state/read-trusted.ts';
-import { prepareStateDir, resolveStateDir } from '../state/state-dir.ts';
+import { prepareStateDir, resolveStateDir, type Located } from '../state/state-dir.ts';
+import { printable } from '../util/printable.ts';
 
-export function locateForWrite(a: Record<string, unknown>): { dir: string; name: string } {
+/**
+ * The job's state directory for stop, pause, resume and status. A job found by --name must exist:
+ * otherwise exit 78 saying where it was looked for. A directory given outright (--state-dir,
+ * SAFEHALT_STATE_DIR, STATE_DIRECTORY) is created when `create` (stop and pause before a first run).
+ */
+export function locateJob(a: Record<string, unknown>, opts: { create: boolean; readOnly?: boolean }): Located {
   const located = resolveStateDir({ stateDir: a['state-dir'] as string | undefined, name: a.name as string | undefined });
-  prepareStateDir(located.dir, { create: true });
+  if (located.looked.length > 0 && !existsSync(located.dir)) {
+    const where = located.looked.map((d) => printable(d)).join(' and ');
+    throw configError(`no job named ${printable(located.name)}: looked in ${where}. Check --name, or give --state-dir DIR.`);
+  }
+  prepareStateDir(located.dir, { create: opts.create, readOnly: opts.readOnly });
   return located;
 }
 

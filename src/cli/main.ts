@@ -16,6 +16,7 @@ import { checkArgv } from './argv-check.ts';
 import { unknownEnv } from './env-check.ts';
 import { refuseEmpty } from './empty-values.ts';
 import { optionKinds } from './option-names.ts';
+import { printable } from '../util/printable.ts';
 
 export async function main(given: string[]): Promise<number> {
   let code: number | undefined;
@@ -61,7 +62,7 @@ export async function main(given: string[]): Promise<number> {
     await parser.parseAsync();
   } catch (e) {
     if (e instanceof UserError) {
-      process.stderr.write(`safehalt: ${e.message}\n`);
+      process.stderr.write(`safehalt: ${printableLines(e.message)}\n`);
       return e.exitCode;
     }
     throw e;
@@ -74,7 +75,7 @@ export async function main(given: string[]): Promise<number> {
 function usageFailure(failure: string, argv: readonly string[]): number {
   const c = commandIn(argv, COMMANDS);
   const help = c ? `safehalt ${commandName(c)} --help` : 'safehalt --help';
-  process.stderr.write(`${failure.split('\n').map((l) => `safehalt: ${l}`).join('\n')}\nRun '${help}' for usage.\n`);
+  process.stderr.write(`${failure.split("\n").map((l) => `safehalt: ${printable(l)}`).join("\n")}\nRun '${help}' for usage.\n`);
   return EXIT.USAGE;
 }
 

@@ -1,6 +1,7 @@
 // `safehalt status [--json] [--watch]`: the job's state from its files; the exit code says it too.
 import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
-import { resolveStateDir, prepareStateDir } from '../state/state-dir.ts';
+import { locateJob } from './locate.ts';
+import { jsonSafe } from '../util/printable.ts';
 import { readStatus } from '../status/read-status.ts';
 import { renderText } from '../status/render-text.ts';
 import { watchStatus } from '../status/watch-status.ts';
@@ -19,11 +20,10 @@ export const statusCommand: Command = {
     ['safehalt status --name poller --watch', 'a loop: follow the phase and iteration live'],
   ],
   run: async (a) => {
-    const { dir, name } = resolveStateDir({ stateDir: a['state-dir'] as string, name: a.name as string });
-    prepareStateDir(dir, { create: false, readOnly: true });
+    const { dir, name } = locateJob(a, { create: false, readOnly: true });
     if (a.watch) return watchStatus(dir, name, Boolean(a.json));
     const v = readStatus(dir, name);
-    process.stdout.write(a.json ? JSON.stringify(v, null, 2) + '\n' : renderText(v));
+    process.stdout.write(a.json ? jsonSafe(JSON.stringify(v, null, 2)) + '\n' : renderText(v));
     return v.exitCode;
   },
 };

@@ -4,7 +4,8 @@ import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { writeJsonSync } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
 import { markerBody } from '../state/markers.ts';
-import { locateForWrite, runningMode, runningWrapper } from './locate.ts';
+import { locateJob, runningMode, runningWrapper } from './locate.ts';
+import { oneLine, printable } from '../util/printable.ts';
 
 /** What the running wrapper does with the stop file, in its mode. */
 function stopWords(now: boolean, mode: string | null): string {
@@ -29,15 +30,16 @@ export const stopCommand: Command = {
     ['safehalt stop --name poller', 'a loop: finish the current iteration, then exit 0'],
   ],
   run: async (a) => {
-    const { dir } = locateForWrite(a);
+    const reason = oneLine('reason', a.reason) ?? null;
+    const { dir } = locateJob(a, { create: true });
     const file = filePath(dir, 'stop');
-    writeJsonSync(file, markerBody({ now: Boolean(a.now), reason: (a.reason as string) ?? null }));
+    writeJsonSync(file, markerBody({ now: Boolean(a.now), reason }));
     const pid = runningWrapper(dir);
     const what = pid ? stopWords(Boolean(a.now), runningMode(dir)) : '';
     process.stdout.write(
       pid
         ? `stop requested: wrapper pid ${pid}: ${what}.\n`
-        : `stop file written (${file}): no run is active; 'safehalt run' will not start the job until: ${jobHint('resume', dir)}\n`,
+        : `stop file written (${printable(file)}): no run is active; 'safehalt run' will not start the job until: ${jobHint('resume', dir)}\n`,
     );
     return 0;
   },

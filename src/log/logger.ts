@@ -1,5 +1,6 @@
 // The one logger: a line per event on stderr. Text for people, `<N>` syslog prefixes when journald
 // reads our stderr (JOURNAL_STREAM), JSON lines for containers; --quiet keeps only warnings and errors.
+import { jsonSafe, printable } from '../util/printable.ts';
 
 export type Level = 'error' | 'warn' | 'info';
 export type LogFormat = 'text' | 'json';
@@ -26,11 +27,12 @@ export interface LoggerOptions {
 export function createLogger(o: LoggerOptions): Logger {
   const write = o.write ?? ((line: string) => process.stderr.write(line));
   let held: (() => void) | null = null;
+  // Messages carry texts from users and state files: never a raw control character (util/printable.ts).
   const line = (level: Level, msg: string, fields: Record<string, unknown>) => {
-    if (o.format === 'json') return JSON.stringify({ time: new Date().toISOString(), level, job: o.name, msg, ...fields }) + '\n';
+    if (o.format === 'json') return jsonSafe(JSON.stringify({ time: new Date().toISOString(), level, job: o.name, msg, ...fields })) + '\n';
     const prefix = o.journal ? `<${PRIORITY[level]}>` : '';
     const tag = level === 'info' ? '' : `${level}: `;
-    return `${prefix}safehalt[${o.name}]: ${tag}${msg}\n`;
+    return `${prefix}safehalt[${printable(o.name)}]: ${tag}${printable(msg)}\n`;
   };
   const emit = (level: Level, msg: string, fields: Record<string, unknown> = {}) => {
     if (o.quiet && level === 'info') return;

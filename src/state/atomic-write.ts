@@ -29,6 +29,26 @@ export function refuseSymlink(file: string): Stats | null {
   return st;
 }
 
+/** The owner of `p` (null when it cannot be read). */
+export function ownerOf(p: string): { uid: number; gid: number } | null {
+  try {
+    const st = lstatSync(p);
+    return { uid: st.uid, gid: st.gid };
+  } catch {
+    return null;
+  }
+}
+
+/** fsync a directory, so that a rename or a new name in it is on disk. */
+export function fsyncDir(dir: string): void {
+  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 const TEMP_FLAGS = constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
 /** Write `data` to a new temp file beside `file` and rename it over `file`. */
@@ -45,13 +65,16 @@ function replaceFile(file: string, data: string, mode: number, durable: boolean,
   }
   try {
     fchmodSync(fd, mode); // whatever the umask
-    // A file replaced by root (safehalt resume under sudo) keeps its owner, who reads it next.
-    if (old && process.getuid?.() === 0 && (old.uid !== 0 || old.gid !== 0)) fchownSync(fd, old.uid, old.gid);
+    // A file written by root (safehalt resume under sudo, acting on a User= job) belongs to the
+    // job: it keeps the owner of the file it replaces, and a new file gets the directory's owner.
+    const owner = process.getuid?.() === 0 ? (old ?? ownerOf(path.dirname(file))) : null;
+    if (owner && (owner.uid !== 0 || owner.gid !== 0)) fchownSync(fd, owner.uid, owner.gid);
     writeAll(fd, data); // all of it, or throw: a short write on a full disk is not success
     if (durable) fsyncSync(fd);
     closeSync(fd);
     fd = -1;
     renameSync(temp, file);
+    if (durable) fsyncDir(path.dirname(file)); // the rename itself survives a power cut
   } catch (e) {
     if (fd >= 0) closeSync(fd);
     try {

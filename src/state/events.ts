@@ -2,10 +2,11 @@
 // line at most EVENT_LINE_MAX bytes); past the bound the newest half is kept by an atomic rewrite. A
 // reader reads only the log's tail and skips a torn line. Nothing but a regular file is ever opened:
 // a FIFO planted in its place neither blocks a write nor a read.
-import { closeSync, constants, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, openSync } from 'node:fs';
+import path from 'node:path';
 import { appendAll } from './write-all.ts';
 import { configError } from '../exit-codes.ts';
-import { writeAtomicSync } from './atomic-write.ts';
+import { ownerOf, writeAtomicSync } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { fileType } from './read-bounded.ts';
 import { readTrustedText } from './read-trusted.ts';
@@ -59,6 +60,7 @@ function appendLine(file: string, line: string): number {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw notRegular(file, fileType(st));
+    adoptIfNew(fd, file);
     appendAll(fd, line); // the whole line or nothing, even on a full disk
     return st.size + Buffer.byteLength(line);
   } finally {
@@ -68,6 +70,13 @@ function appendLine(file: string, line: string): number {
 
 const notRegular = (file: string, what: string) =>
   configError(`${file} is ${what}, not a regular file; move it aside (mv ${file} ${file}.bad) and start again.`);
+
+/** Created just now by root in a job's directory owned by someone else: the file is the job's. */
+function adoptIfNew(fd: number, file: string): void {
+  if (process.getuid?.() !== 0 || fstatSync(fd).uid !== 0) return;
+  const owner = ownerOf(path.dirname(file));
+  if (owner && owner.uid !== 0) fchownSync(fd, owner.uid, owner.gid);
+}
 
 function trim(file: string): void {
   const keep = readTrustedText(file, EVENTS_MAX_BYTES / 2, true) ?? '';

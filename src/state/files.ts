@@ -10,6 +10,7 @@ export const FILES = {
   stop: '.stop',
   pause: '.pause',
   resume: '.resume',
+  resumeClaimed: '.resume.claimed',
   childHeartbeat: 'child-heartbeat.json',
   childPulse: 'child.heartbeat',
   lock: 'run.lock',

@@ -50,9 +50,15 @@ export function firstMarker(files: readonly string[]): Marker | null {
   return null;
 }
 
-export function whoAmI(): string {
+const ACCOUNT = /^[A-Za-z0-9_][A-Za-z0-9_.@-]{0,63}$/;
+
+/** Who runs this command, for the audit trail. SUDO_USER is believed only when the real uid is 0:
+ * sudo sets it for root, anyone else can set it to any name. */
+export function whoAmI(env: NodeJS.ProcessEnv = process.env): string {
+  const sudo = env.SUDO_USER;
+  if (process.getuid?.() === 0 && sudo && ACCOUNT.test(sudo) && sudo !== 'root') return `${sudo} (sudo)`;
   try {
-    return process.env.SUDO_USER || os.userInfo().username;
+    return os.userInfo().username;
   } catch {
     return `uid ${process.getuid?.() ?? '?'}`;
   }

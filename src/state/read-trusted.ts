@@ -1,6 +1,7 @@
 // Reading a state file that must be trusted before it is used: a regular file of ours, not a link,
 // that parses. Anything else is exit 78 with the file named; nothing is overwritten.
-import { unlinkSync, type Stats } from 'node:fs';
+import { lstatSync, unlinkSync, type Stats } from 'node:fs';
+import path from 'node:path';
 import { configError } from '../exit-codes.ts';
 import { ReadRefused, readBoundedText } from './read-bounded.ts';
 
@@ -26,10 +27,11 @@ export function refusedMessage(r: ReadRefused): string {
   }
 }
 
-/** A file of the state directory must belong to this user (root's files too). */
+/** A file of the state directory must belong to this user (root's files too; root acting on a
+ * User= job also reads that user's: those owned by the directory's owner). */
 export function vetOwner(file: string, st: Stats): void {
   const euid = process.geteuid?.();
-  if (euid !== undefined && st.uid !== euid)
+  if (euid !== undefined && st.uid !== euid && !(euid === 0 && st.uid === dirOwner(file)))
     throw configError(`${file} is owned by uid ${st.uid}, not by this user (uid ${euid}); run as the job's user or chown it.`);
 }
 
@@ -40,6 +42,15 @@ export function readTrustedText(file: string, maxBytes = MAX_STATE_BYTES, tail =
   } catch (e) {
     if (e instanceof ReadRefused) throw configError(refusedMessage(e));
     throw e;
+  }
+}
+
+/** Root acting on a User= job reads that user's files: those owned by the directory's owner. */
+function dirOwner(file: string): number | null {
+  try {
+    return lstatSync(path.dirname(file)).uid;
+  } catch {
+    return null;
   }
 }
 

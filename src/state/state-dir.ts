@@ -1,6 +1,6 @@
 // Finding and vetting a job's state directory: the resolution order of the spec, then checks that
 // it is a real directory of ours that nobody else can write.
-import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configError, usageError } from '../exit-codes.ts';
@@ -26,19 +26,42 @@ export function defaultName(command: string): string {
   return base === '' || base === '.' || base === '..' ? 'job' : base;
 }
 
-/** --state-dir, $SAFEHALT_STATE_DIR, $STATE_DIRECTORY, $XDG_STATE_HOME/safehalt/NAME, ~/.local/state/safehalt/NAME or /var/lib/safehalt/NAME for root. */
-export function resolveStateDir(loc: Locate, env: NodeJS.ProcessEnv = process.env): { dir: string; name: string } {
-  const explicit = loc.stateDir || env.SAFEHALT_STATE_DIR || env.STATE_DIRECTORY?.split(':')[0];
+export interface Located {
+  dir: string;
+  name: string;
+  /** The directories a name lookup tried, in order (empty when the directory was given). */
+  looked: string[];
+}
+
+/** A directory from the environment belongs to the named job only: inside a supervised child,
+ * SAFEHALT_STATE_DIR is the calling job's, and an explicit --name for another job must win. */
+function fromEnv(env: NodeJS.ProcessEnv, name: string | undefined): string | undefined {
+  const own = env.SAFEHALT_STATE_DIR;
+  if (own && (!name || name === (env.SAFEHALT_NAME || path.basename(own)))) return own;
+  const systemd = env.STATE_DIRECTORY?.split(':')[0];
+  if (systemd && (!name || name === path.basename(systemd))) return systemd;
+  return undefined;
+}
+
+/** Where a job called `job` may live, in lookup order: the user's own directory, then the system
+ * one (systemd's StateDirectory=safehalt/NAME, also for a User= unit). Root looks in the system one. */
+export function candidateDirs(job: string, env: NodeJS.ProcessEnv = process.env): string[] {
+  const system = path.join('/var/lib/safehalt', job);
+  if (env.XDG_STATE_HOME) return [path.join(env.XDG_STATE_HOME, 'safehalt', job), system];
+  if (process.geteuid?.() === 0) return [system];
+  return [path.join(env.HOME || os.homedir(), '.local', 'state', 'safehalt', job), system];
+}
+
+/** --state-dir; $SAFEHALT_STATE_DIR or $STATE_DIRECTORY when they are the named job's; else the
+ * first of candidateDirs(NAME) that exists (the first one when none does: where `run` creates it). */
+export function resolveStateDir(loc: Locate, env: NodeJS.ProcessEnv = process.env): Located {
   const name = loc.name ? validName(loc.name) : undefined;
-  if (explicit) return { dir: path.resolve(explicit), name: name ?? defaultName(explicit) };
+  const explicit = loc.stateDir || fromEnv(env, name);
+  if (explicit) return { dir: path.resolve(explicit), name: name ?? defaultName(explicit), looked: [] };
   const job = name ?? (loc.command ? defaultName(loc.command) : undefined);
   if (!job) throw usageError('which job? Give --name NAME or --state-dir DIR (or set SAFEHALT_STATE_DIR).');
-  const base = env.XDG_STATE_HOME
-    ? path.join(env.XDG_STATE_HOME, 'safehalt')
-    : process.geteuid?.() === 0
-      ? '/var/lib/safehalt'
-      : path.join(env.HOME || os.homedir(), '.local', 'state', 'safehalt');
-  return { dir: path.join(base, job), name: job };
+  const looked = candidateDirs(job, env);
+  return { dir: looked.find((d) => existsSync(d)) ?? looked[0], name: job, looked };
 }
 
 /** Vet the directory (creating it 0700 when `create`); throws exit 78 naming the problem and the fix. */
@@ -62,8 +85,9 @@ export function prepareStateDir(dir: string, opts: { create: boolean; readOnly?:
   if (st.isSymbolicLink())
     throw configError(`state directory ${dir} is a symbolic link; safehalt does not follow it. Point --state-dir at the real directory.`);
   if (!st.isDirectory()) throw configError(`state directory ${dir} is not a directory; remove it or choose another --state-dir.`);
+  // Root may read and act on any job's directory (the files keep their owner: atomic-write.ts).
   const euid = process.geteuid?.();
-  if (euid !== undefined && st.uid !== euid && !(opts.readOnly && euid === 0))
+  if (euid !== undefined && euid !== 0 && st.uid !== euid)
     throw configError(`state directory ${dir} is owned by uid ${st.uid}, not by this user (uid ${euid}); run as the job's user or chown it.`);
   if (!opts.readOnly && (st.mode & 0o022) !== 0)
     throw configError(`state directory ${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod 700 ${dir}.`);

@@ -3,6 +3,7 @@ import type { StatusView } from './read-status.ts';
 import type { Marker } from '../state/markers.ts';
 import { formatDuration } from '../util/duration.ts';
 import { costSince } from '../policy/cost.ts';
+import { printable } from '../util/printable.ts';
 
 export const ago = (iso: string | null | undefined, now = Date.now()): string =>
   iso ? `${formatDuration(Math.max(0, now - Date.parse(iso)))} ago` : 'never';
@@ -67,5 +68,6 @@ export function renderText(v: StatusView): string {
   const sr = v.stopReason;
   if (sr && v.state !== 'running') out.push(line('last stop', `${sr.reason} (exit ${sr.exitCode}) ${ago(String(sr.time))}: ${sr.message}`));
   if (v.events.length) out.push('recent:', ...v.events.map((e) => eventLine(e)));
-  return out.join('\n') + '\n';
+  // Every text here may come from a user or a planted state file: no control character reaches the terminal.
+  return out.map(printable).join('\n') + '\n';
 }

@@ -4,6 +4,7 @@ import { readStatus } from './read-status.ts';
 import { renderText } from './render-text.ts';
 import { UserError } from '../exit-codes.ts';
 import { after, every, type Cancel } from '../util/long-timer.ts';
+import { jsonSafe, printableLines } from '../util/printable.ts';
 
 export async function watchStatus(dir: string, name: string, json: boolean): Promise<number> {
   const { watch } = await import('chokidar');
@@ -13,11 +14,11 @@ export async function watchStatus(dir: string, name: string, json: boolean): Pro
       try {
         const v = readStatus(dir, name);
         last = v.exitCode;
-        if (json) process.stdout.write(JSON.stringify(v) + '\n');
+        if (json) process.stdout.write(jsonSafe(JSON.stringify(v)) + '\n');
         else process.stdout.write(`${process.stdout.isTTY ? '\x1b[H\x1b[2J' : '\n'}${renderText(v)}`);
       } catch (e) {
         if (!(e instanceof UserError)) throw e;
-        process.stdout.write(`${e.message}\n`);
+        process.stdout.write(`${printableLines(e.message)}\n`);
       }
     };
     const watcher = watch(dir, { depth: 0, ignoreInitial: true });

@@ -6,7 +6,8 @@ import { clearLatch } from '../policy/memory.ts';
 import { afterFailedProbe, canProbe, probePlan, probeWait } from '../policy/probe.ts';
 import { formatDuration } from '../util/duration.ts';
 import { filePath } from '../state/files.ts';
-import { readMarker } from '../state/markers.ts';
+import { claimRequest, finishClaim, readRequest } from '../state/resume-request.ts';
+import { markStopReportCleared } from '../state/stop-report-cleared.ts';
 import { removeIfPresent } from '../state/read-trusted.ts';
 import { finishStopped, writeStopReport } from './finish.ts';
 import type { Job } from './job.ts';
@@ -19,12 +20,7 @@ export async function holdUntilProbe(job: Job): Promise<number | null> {
     if (!l) return null;
     const stop = job.controls.stop;
     if (stop) return finishStopped(job, stop.kind, EXIT.OK, 'stopped while halted; the halt stays latched', stop.marker);
-    const resume = readMarker(filePath(job.cfg.stateDir, 'resume'));
-    if (resume) {
-      await resumed(job, { by: resume.by, reason: resume.reason, auto: false });
-      removeIfPresent(resume.path);
-      return null;
-    }
+    if (await acceptResume(job)) return null;
     if (!canProbe(l, job.cfg)) return l.exitCode;
     const wait = probeWait(l, job.env.clock.now(), job.cfg);
     if (wait === 0) {
@@ -39,10 +35,39 @@ export async function holdUntilProbe(job: Job): Promise<number | null> {
   }
 }
 
-async function resumed(job: Job, how: { by: string | null; reason: string | null; auto: boolean; evidence?: string }): Promise<void> {
+/**
+ * A `safehalt resume` waiting on this wrapper (it holds the lock): honour its request when it targets
+ * the halt latched now and its requester still waits; claim it, clear the latch durably, then remove
+ * the claim (the requester's acknowledgement). Any other .resume is removed, never honoured.
+ */
+export async function acceptResume(job: Job): Promise<boolean> {
+  const dir = job.cfg.stateDir;
+  const req = readRequest(dir, job.memory.latch);
+  if (req === null) return false;
+  if (typeof req === 'string') {
+    removeIfPresent(filePath(dir, 'resume'));
+    job.event('resume-ignored', { why: req });
+    job.log.warn(`ignored and removed ${filePath(dir, 'resume')}: ${req}`);
+    return false;
+  }
+  if (!claimRequest(dir)) return false; // withdrawn by its requester this instant
+  try {
+    await resumed(job, { by: req.by, reason: req.reason, auto: false, request: req.id });
+  } finally {
+    finishClaim(dir);
+  }
+  return true;
+}
+
+async function resumed(job: Job, how: { by: string | null; reason: string | null; auto: boolean; evidence?: string; request?: string }): Promise<void> {
   const cleared = job.memory.latch?.reason ?? null;
   await job.save(clearLatch(job.memory, job.env.clock.now()));
-  job.event('resumed', { by: how.by, reason: how.reason, clearedHalt: cleared, automatic: how.auto, evidence: how.evidence ?? null });
+  try {
+    if (cleared) markStopReportCleared(job.cfg.stateDir, { halt: cleared, by: how.by, reason: how.reason, at: new Date().toISOString(), automatic: how.auto });
+  } catch (e) {
+    job.log.warn(`the halt is cleared, but stop-reason.json still says latched: ${(e as Error).message}`);
+  }
+  job.event('resumed', { by: how.by, reason: how.reason, clearedHalt: cleared, automatic: how.auto, evidence: how.evidence ?? null, request: how.request ?? null });
   job.log.info(`resumed${how.auto ? ' automatically' : ''}: ${cleared} cleared${how.reason ? ` (${how.reason})` : ''}`);
 }
 

@@ -9,6 +9,7 @@ import { filePath } from '../state/files.ts';
 import { readInflight, type Inflight } from '../state/inflight.ts';
 import { firstMarker } from '../state/markers.ts';
 import { finishStopped, writeStopReport } from './finish.ts';
+import { acceptResume } from './probe-run.ts';
 import type { Job } from './job.ts';
 import { stopFiles } from './supervise.ts';
 import { sleep } from './wait.ts';
@@ -23,6 +24,8 @@ const since = (m: Marker) => (m.at ? ` since ${m.at}${m.by ? ` (by ${m.by}${m.re
 /** A number: exit now with it. An object: go on, with these variables for the first child. */
 export async function preflight(job: Job): Promise<number | Record<string, string>> {
   const { cfg } = job;
+  // A `safehalt resume` waiting for the lock this run took: its request is answered here.
+  await acceptResume(job);
   const l = job.memory.latch;
   // --probe-after: service and loop mode stay up until the probe; once mode probes when it is due.
   const probing = l !== null && canProbe(l, cfg) && (cfg.mode !== 'once' || probeWait(l, job.env.clock.now(), cfg) === 0);
