@@ -18,7 +18,7 @@ export function locateJob(a: Record<string, unknown>, opts: { create: boolean; r
     const where = located.looked.map((d) => printable(d)).join(' and ');
     throw configError(`no job named ${printable(located.name)}: looked in ${where}. Check --name, or give --state-dir DIR.`);
   }
-  prepareStateDir(located.dir, { create: opts.create, readOnly: opts.readOnly });
+  prepareStateDir(located.dir, { create: opts.create, readOnly: opts.readOnly, foreign: true });
   return located;
 }
 

@@ -65,7 +65,7 @@ export function resolveStateDir(loc: Locate, env: NodeJS.ProcessEnv = process.en
 }
 
 /** Vet the directory (creating it 0700 when `create`); throws exit 78 naming the problem and the fix. */
-export function prepareStateDir(dir: string, opts: { create: boolean; readOnly?: boolean }): void {
+export function prepareStateDir(dir: string, opts: { create: boolean; readOnly?: boolean; foreign?: boolean }): void {
   let st;
   try {
     st = lstatSync(dir);
@@ -85,9 +85,10 @@ export function prepareStateDir(dir: string, opts: { create: boolean; readOnly?:
   if (st.isSymbolicLink())
     throw configError(`state directory ${dir} is a symbolic link; safehalt does not follow it. Point --state-dir at the real directory.`);
   if (!st.isDirectory()) throw configError(`state directory ${dir} is not a directory; remove it or choose another --state-dir.`);
-  // Root may read and act on any job's directory (the files keep their owner: atomic-write.ts).
+  // Root may read and act on any job's directory (`foreign`: status, stop, pause, resume; the files
+  // keep their owner, atomic-write.ts); `run` only in its own, so a child never runs on another's memory.
   const euid = process.geteuid?.();
-  if (euid !== undefined && euid !== 0 && st.uid !== euid)
+  if (euid !== undefined && st.uid !== euid && !(euid === 0 && (opts.foreign || opts.readOnly)))
     throw configError(`state directory ${dir} is owned by uid ${st.uid}, not by this user (uid ${euid}); run as the job's user or chown it.`);
   if (!opts.readOnly && (st.mode & 0o022) !== 0)
     throw configError(`state directory ${dir} is writable by group or others (mode ${(st.mode & 0o777).toString(8)}); chmod 700 ${dir}.`);

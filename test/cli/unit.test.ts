@@ -65,7 +65,7 @@ describe('safehalt unit', () => {
   });
 
   it('--user, --group, --description and --mode loop', async () => {
-    const r = await cli(['unit', 'poller', '--user', 'app', '--group', 'app', '--description', 'poll 100% of it', '--mode', 'loop', '--', './poll.sh']);
+    const r = await cli(['unit', 'poller', '--user', 'app', '--group', 'app', '--description', 'poll 100% of it', '--mode', 'loop', '--', '/opt/app/poll.sh']);
     expect(line(r.stdout, 'User')).toBe('app');
     expect(line(r.stdout, 'Group')).toBe('app');
     expect(line(r.stdout, 'Description')).toBe('poll 100%% of it');
@@ -89,7 +89,7 @@ describe('safehalt unit', () => {
     for (const args of [
       ['myjob', '--bin', bin, '--', '/usr/local/bin/myjob'],
       ['tricky', '--bin', bin, '--user', 'daemon', '--description', 'a 100% "quoted" job', '--', '/bin/sh', '-c', 'echo "$HOME" 100% ; exit 1', ';', "it's"],
-      ['poller.v2', '--bin', bin, '--mode', 'loop', '--kill-timeout', '2m', '--', './relative/poll.sh'],
+      ['poller.v2', '--bin', bin, '--mode', 'loop', '--kill-timeout', '2m', '--', 'poll.sh'],
     ]) {
       const r = await cli(['unit', ...args]);
       expect(r.code).toBe(0);

@@ -1,0 +1,22 @@
+// The [Service] hardening every generated unit carries (one list, so service and oneshot agree).
+export const HARDENING: readonly string[] = [
+  '# Hardening. The command may write only to its state directory (and /tmp, private): add',
+  '# ReadWritePaths= for anything else it must write. MemoryDenyWriteExecute= is left off because',
+  '# safehalt runs on Node.js, whose JIT compiler needs writable executable memory.',
+  'NoNewPrivileges=yes',
+  'ProtectSystem=strict',
+  'ProtectHome=read-only',
+  'PrivateTmp=yes',
+  'PrivateDevices=yes',
+  'ProtectKernelTunables=yes',
+  'ProtectKernelModules=yes',
+  'ProtectKernelLogs=yes',
+  'ProtectControlGroups=yes',
+  'ProtectClock=yes',
+  'ProtectHostname=yes',
+  'RestrictSUIDSGID=yes',
+  'RestrictRealtime=yes',
+  'RestrictNamespaces=yes',
+  'LockPersonality=yes',
+  'UMask=0077',
+];
