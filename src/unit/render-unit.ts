@@ -32,7 +32,7 @@ export const unitStateDir = (name: string) => `/var/lib/safehalt/${name}`;
 function header(u: UnitSpec): string[] {
   const shown = u.command.join(' ').replace(/[\u0000-\u001f\u007f]/g, '?');
   const dir = unitStateDir(u.name);
-  const who = u.user ? ` (as root, or as ${u.user}: the files stay ${u.user}'s)` : '';
+  const who = u.user ? `   (as root, or as ${u.user})` : '';
   const status = `#   safehalt status --state-dir ${dir}${who}`;
   const resume = `safehalt resume --state-dir ${dir} --reason "..."`;
   if (u.mode === 'once') {

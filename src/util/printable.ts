@@ -30,7 +30,7 @@ export function oneLine(flag: string, v: unknown, max = MAX_REASON_CHARS): strin
   if (v === undefined) return undefined;
   const s = String(v);
   const bad = UNSAFE_ONE.exec(s);
-  if (bad) throw usageError(`--${flag}: expected one line of text without control characters, got ${escapeOne(bad[0])} in ${JSON.stringify(printable(s.slice(0, 60)))}`);
+  if (bad) throw usageError(`--${flag}: expected one line of text without control characters, got ${escapeOne(bad[0])} in "${printable(s.slice(0, 60))}"`);
   if (s.length > max) throw usageError(`--${flag}: expected at most ${max} characters, got ${s.length}`);
   return s;
 }

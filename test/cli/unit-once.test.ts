@@ -109,14 +109,14 @@ describe('the header of a --user unit', () => {
     const head = r.stdout.split('\n').filter((l) => l.startsWith('#'));
     const status = head.find((l) => l.includes('safehalt status'))!;
     const resume = head.find((l) => l.includes('safehalt resume'))!;
-    expect(status).toBe(`#   safehalt status --state-dir ${dir} (as root, or as ${u.name}: the files stay ${u.name}'s)`);
+    expect(status).toBe(`#   safehalt status --state-dir ${dir}   (as root, or as ${u.name})`);
     expect(resume).toBe(`# fix the cause, then: safehalt resume --state-dir ${dir} --reason "..." && systemctl restart ${name}`);
     // The state systemd would make, halted by the unit's user.
     mkdirSync('/var/lib/safehalt', { recursive: true, mode: 0o755 });
     chmodSync('/var/lib/safehalt', 0o755);
     execFileSync('install', ['-d', '-m', '700', '-o', String(u.uid), '-g', String(u.gid), dir]);
     expect((await cliAs(u, ['run', '--mode', 'once', '--max-consecutive-failures', '1', '--state-dir', dir, '--', 'false'])).code).toBe(80);
-    const statusArgs = status.replace(/^#\s+safehalt /, '').replace(/ \(as root.*$/, '').split(' ');
+    const statusArgs = status.replace(/^#\s+safehalt /, '').replace(/ +\(as root.*$/, '').split(' ');
     const resumeArgs = resume.replace(/^# fix the cause, then: safehalt /, '').replace(/ && systemctl.*$/, '').replace('"..."', 'fixed').split(' ');
     expect((await cliAs(u, statusArgs)).code).toBe(80);
     expect((await cli(statusArgs)).code).toBe(80);
