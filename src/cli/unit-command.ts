@@ -85,7 +85,7 @@ export const unitCommand: Command = {
   examples: [
     ['safehalt unit myjob -- /usr/local/bin/myjob > /etc/systemd/system/myjob.service', 'systemd: then systemctl daemon-reload && systemctl enable --now myjob'],
     ['safehalt unit poller --mode loop --user app -- /opt/app/poll.sh --batch 50', 'a loop job run as user app'],
-    ['safehalt unit nightly --on-calendar daily --write /etc/systemd/system -- /usr/local/bin/sync', 'a nightly job: a oneshot nightly.service and its nightly.timer (then systemctl enable --now nightly.timer)'],
+    ['safehalt unit nightly --on-calendar daily --write /etc/systemd/system -- /usr/local/bin/sync', 'a nightly job: a oneshot service and its .timer; then systemctl enable --now nightly.timer'],
   ],
   run: async (a) => {
     const notes: string[] = [];

@@ -1,4 +1,5 @@
 // `item list`: every tracked item with its memory, as rows for people (a table) or scripts (JSON).
+import { printable } from '../util/printable.ts';
 import { isOpen } from './decide.ts';
 import { scanRecords } from './scan.ts';
 import type { ItemRecord } from './record.ts';
@@ -42,5 +43,6 @@ export function formatTable(rows: readonly ItemRow[]): string {
   const header = ['CIRCUIT', 'FAILS', 'LAST FAILURE', 'CLASS', 'HASH', 'ID'];
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c: string[]) => c.map((v, i) => (i === c.length - 1 ? v : v.padEnd(widths[i]))).join('  ');
-  return [header, ...cells].map(line).join('\n') + '\n';
+  // A record can be planted: no control character of its class or ID reaches the terminal.
+  return [header, ...cells].map((c) => printable(line(c))).join('\n') + '\n';
 }
