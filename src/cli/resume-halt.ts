@@ -14,6 +14,7 @@ import { tryLock } from '../state/run-lock.ts';
 import { markStopReportCleared } from '../state/stop-report-cleared.ts';
 import { formatDuration } from '../util/duration.ts';
 import { existsSync } from 'node:fs';
+import { readEvents } from '../state/events.ts';
 
 export type Cleared = { ok: true; self: boolean; message: string } | { ok: false; code: number; message: string };
 
@@ -27,21 +28,25 @@ const POLL_MS = 100;
 const ANSWER_GRACE_MS = 5_000;
 
 /** Under the lock: nobody else can change the latch now. */
-async function clearUnderLock(dir: string, name: string, target: HaltId, who: Who): Promise<Cleared> {
+async function clearUnderLock(dir: string, name: string, target: HaltId, who: Who, request: string | null): Promise<Cleared> {
   withdrawRequest(dir);
   removeIfPresent(filePath(dir, 'resumeClaimed')); // left by a wrapper that died answering
   const m = loadMemory(dir, name);
-  if (!sameHalt(m.latch, target)) return answered(m.latch, target, null);
+  if (!sameHalt(m.latch, target)) return answered(dir, m.latch, target, null, request);
   await saveMemory(dir, clearLatch(m, systemClock.now())); // fsync of file and directory
   markStopReportCleared(dir, { halt: target.reason, by: who.by, reason: who.reason, at: new Date().toISOString(), automatic: false });
   return { ok: true, self: true, message: `cleared the ${target.reason} halt` };
 }
 
-/** The target halt is gone: cleared by the wrapper (or a probe); another halt may have latched since. */
-function answered(now: Latch | null, target: HaltId, pid: number | null): Cleared {
+/** The request is gone without us holding the lock: answered by the wrapper (its `resumed` event
+ * carries the request id), or dropped by it as not applying; another halt may have latched since. */
+function answered(dir: string, now: Latch | null, target: HaltId, pid: number | null, request: string | null): Cleared {
   const by = pid ? `the running wrapper (pid ${pid})` : 'the wrapper';
-  if (now === null) return { ok: true, self: false, message: `${by} cleared the ${target.reason} halt` };
+  const ours = request !== null && readEvents(dir, 200).some((e) => e.event === 'resumed' && e.request === request);
+  const again = now && !sameHalt(now, target) ? ` (the job has halted again since: ${now.reason})` : '';
+  if (ours) return { ok: true, self: false, message: `${by} cleared the ${target.reason} halt${again}` };
   if (sameHalt(now, target)) return { ok: false, code: EXIT.BUSY, message: `${by} did not accept the request; the ${target.reason} halt is still latched. See safehalt status, then try again.` };
+  if (now === null) return { ok: true, self: false, message: `the ${target.reason} halt is no longer latched` };
   return {
     ok: false,
     code: EXIT.LATCHED,
@@ -52,6 +57,7 @@ function answered(now: Latch | null, target: HaltId, pid: number | null): Cleare
 export async function clearHalt(dir: string, name: string, latch: Latch, who: Who, waitMs: number, signal: AbortSignal): Promise<Cleared> {
   const target = haltId(latch);
   let requested = false;
+  let request: string | null = null;
   let deadline = Date.now() + waitMs;
   let graced = false;
   try {
@@ -59,7 +65,7 @@ export async function clearHalt(dir: string, name: string, latch: Latch, who: Wh
       const held = await tryLock(dir, () => undefined);
       if (held.ok) {
         try {
-          return await clearUnderLock(dir, name, target, who);
+          return await clearUnderLock(dir, name, target, who, request);
         } finally {
           requested = false;
           await held.release();
@@ -67,12 +73,12 @@ export async function clearHalt(dir: string, name: string, latch: Latch, who: Wh
       }
       const pid = held.owner?.pid ?? null;
       if (!requested) {
-        writeRequest(dir, target, who, waitMs + ANSWER_GRACE_MS);
+        request = writeRequest(dir, target, who, waitMs + ANSWER_GRACE_MS).id;
         requested = true;
         process.stderr.write(`safehalt: wrapper pid ${pid ?? '?'} holds the job's lock: asked it to clear the halt; waiting up to ${formatDuration(waitMs)} for its answer or the lock\n`);
       } else if (!existsSync(filePath(dir, 'resume')) && !existsSync(filePath(dir, 'resumeClaimed'))) {
         requested = false;
-        return answered(loadMemory(dir, name).latch, target, pid);
+        return answered(dir, loadMemory(dir, name).latch, target, pid, request);
       }
       if (signal.aborted || Date.now() > deadline) {
         if (withdrawRequest(dir)) {

@@ -110,6 +110,33 @@ describe('resume while a wrapper holds the lock', () => {
     await wrapper.done;
   });
 
+  it('a wrapper that holds the lock and cannot answer (SIGSTOP): 84 past --wait, request withdrawn; answered once it runs again', async () => {
+    const dir = stateDir();
+    const wrapper = start(['run', '--mode', 'loop', '--interval', '1h', '--max-consecutive-failures', '1', '--probe-after', '1h', '--state-dir', dir, '--', 'false']);
+    await waitFor(() => readEvents(dir).some((e) => e.event === 'halted'), 20_000, 'the halt');
+    wrapper.proc.kill('SIGSTOP');
+    try {
+      const early = await cli(['resume', '--state-dir', dir, '--reason', 'while stopped', '--wait', '1s']);
+      expect(early.code).toBe(84);
+      expect(early.stderr).toMatch(/could not clear the RETRY_LIMIT_REACHED halt: wrapper pid \d+ still holds the job's lock \(no answer within 1s/);
+      expect(leftovers(dir)).toEqual([]);
+      expect(latchOf(dir)).not.toBeNull();
+    } finally {
+      wrapper.proc.kill('SIGCONT');
+    }
+    // The withdrawn request is not answered late: the halt is still latched after the wrapper runs on.
+    await new Promise((r) => setTimeout(r, 500));
+    expect(latchOf(dir)).not.toBeNull();
+    expect(readEvents(dir).some((e) => e.event === 'resumed')).toBe(false);
+    const r = await cli(['resume', '--state-dir', dir, '--reason', 'now']);
+    // The wrapper answers, runs `false` again at once and may halt again before resume looks: said so.
+    expect(r.stdout).toMatch(/^resumed: the running wrapper \(pid \d+\) cleared the RETRY_LIMIT_REACHED halt( \(the job has halted again since: RETRY_LIMIT_REACHED\))?\.\n$/);
+    expect(r.code).toBe(0);
+    expect(readEvents(dir).filter((e) => e.event === 'resumed').map((e) => e.reason)).toEqual(['now']);
+    wrapper.proc.kill('SIGTERM');
+    await wrapper.done;
+  });
+
   it('against a stream of refusing once-mode runs: every resume either took effect or said it did not; no request is left', async () => {
     const dir = stateDir();
     expect((await cli(['run', ...halts, '--state-dir', dir, '--', 'false'])).code).toBe(80);
