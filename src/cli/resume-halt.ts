@@ -54,6 +54,17 @@ function answered(dir: string, now: Latch | null, target: HaltId, pid: number | 
   };
 }
 
+/** With the lock free: the answer, cleared under it; else who holds the lock. */
+async function tryUnderLock(dir: string, name: string, target: HaltId, who: Who, request: string | null): Promise<{ done: Cleared } | { pid: number | null }> {
+  const held = await tryLock(dir, () => undefined);
+  if (!held.ok) return { pid: held.owner?.pid ?? null };
+  try {
+    return { done: await clearUnderLock(dir, name, target, who, request) };
+  } finally {
+    await held.release();
+  }
+}
+
 export async function clearHalt(dir: string, name: string, latch: Latch, who: Who, waitMs: number, signal: AbortSignal): Promise<Cleared> {
   const target = haltId(latch);
   let requested = false;
@@ -62,16 +73,12 @@ export async function clearHalt(dir: string, name: string, latch: Latch, who: Wh
   let graced = false;
   try {
     for (;;) {
-      const held = await tryLock(dir, () => undefined);
-      if (held.ok) {
-        try {
-          return await clearUnderLock(dir, name, target, who, request);
-        } finally {
-          requested = false;
-          await held.release();
-        }
+      const tried = await tryUnderLock(dir, name, target, who, request);
+      if ('done' in tried) {
+        requested = false; // withdrawn under the lock
+        return tried.done;
       }
-      const pid = held.owner?.pid ?? null;
+      const { pid } = tried;
       if (!requested) {
         request = writeRequest(dir, target, who, waitMs + ANSWER_GRACE_MS).id;
         requested = true;
