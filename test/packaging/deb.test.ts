@@ -91,7 +91,10 @@ describe.skipIf(!has('dpkg-deb'))('the Debian package', () => {
     const dir = tempDir('safehalt-units-');
     const env = cleanEnv({ MANPATH: path.join(root, 'usr/share/man') });
     const units: string[] = [];
-    writeFileSync(path.join(dir, 'myjob.service'), execFileSync(bin, ['unit', 'myjob', '--', '/usr/local/bin/myjob'], { encoding: 'utf8' }));
+    // The throwaway root is under /tmp, which `unit` refuses as ExecStart= beside PrivateTmp=yes: the
+    // unit names the installed path, pointed at the throwaway copy like the shipped units below.
+    const generated = execFileSync(bin, ['unit', 'myjob', '--bin', '/usr/bin/safehalt', '--', '/usr/local/bin/myjob'], { encoding: 'utf8' });
+    writeFileSync(path.join(dir, 'myjob.service'), generated.replaceAll('/usr/bin/safehalt', bin));
     units.push(path.join(dir, 'myjob.service'));
     // The shipped units name /usr/bin/safehalt: point them at the throwaway root's copy.
     for (const u of contents.filter((f) => f.startsWith('/lib/systemd/system/') && f.endsWith('.service'))) {
