@@ -1,9 +1,20 @@
 // A resume takes effect, durably, before it says so, or says what it could not do and exits non-zero;
 // no .resume request outlives the command that made it, and none clears a halt it did not target.
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { cli, readEvents, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { cli, readEvents, readJson, start as startCli, stateDir, tempDir, waitFor, type Running } from '../helpers/cli.ts';
+
+// Every wrapper a test starts is gone after it, whatever the test did (a failed expectation included).
+const started: Running[] = [];
+const start = (...args: Parameters<typeof startCli>): Running => {
+  const r = startCli(...args);
+  started.push(r);
+  return r;
+};
+afterEach(() => {
+  for (const r of started.splice(0)) if (r.proc.exitCode === null && r.proc.signalCode === null) r.proc.kill('SIGKILL');
+});
 
 const halts = ['--mode', 'once', '--max-consecutive-failures', '1'];
 const latchOf = (dir: string) => readJson(path.join(dir, 'state.json')).latch;
