@@ -59,7 +59,7 @@ export const resumeCommand: Command = {
       if (!reason) throw usageError(`the job is halted (${latch.reason}: ${printable(latch.message)}); say what was fixed: ${printable(jobHint('resume', dir, '--reason "what was fixed"'))}`);
       const r = await clearInterruptibly(dir, name, latch, { reason, by }, waitMs);
       if (!r.ok) {
-        process.stderr.write(`safehalt: ${r.message}\n`);
+        process.stderr.write(`safehalt: ${printable(r.message)}\n`);
         return r.code;
       }
       if (r.self) clearedHalt = latch.reason;
@@ -75,7 +75,7 @@ export const resumeCommand: Command = {
     }
     // A halt the wrapper cleared is in the log already, with this request's id.
     if (clearedHalt || stop || pause) appendEvent(dir, 'resumed', { by, reason: reason || null, clearedHalt, clearedStop: stop !== null, clearedPause: pause !== null });
-    process.stdout.write(`resumed: ${done.join(', ')}.\n`);
+    process.stdout.write(`resumed: ${printable(done.join(', '))}.\n`);
     return EXIT.OK;
   },
 };
