@@ -1,5 +1,5 @@
 // Finding the job for commands that act on it, and whether its wrapper is alive.
-import { existsSync } from 'node:fs';
+import { existsSync, lstatSync } from 'node:fs';
 import { configError } from '../exit-codes.ts';
 import { filePath } from '../state/files.ts';
 import { liveWrapper } from '../state/live-wrapper.ts';
@@ -15,11 +15,20 @@ import { printable } from '../util/printable.ts';
 export function locateJob(a: Record<string, unknown>, opts: { create: boolean; readOnly?: boolean }): Located {
   const located = resolveStateDir({ stateDir: a['state-dir'] as string | undefined, name: a.name as string | undefined });
   if (located.looked.length > 0 && !existsSync(located.dir)) {
-    const where = located.looked.map((d) => printable(d)).join(' and ');
+    const where = located.looked.map((d) => printable(d) + ownerNote(d)).join(' and ');
     throw configError(`no job named ${printable(located.name)}: looked in ${where}. Check --name, or give --state-dir DIR.`);
   }
   prepareStateDir(located.dir, { create: opts.create, readOnly: opts.readOnly, foreign: true });
   return located;
+}
+
+/** A directory that is there but not this user's job is named with its owner. */
+function ownerNote(dir: string): string {
+  try {
+    return ` (there, but owned by uid ${lstatSync(dir).uid})`;
+  } catch {
+    return '';
+  }
 }
 
 /** The pid of the live `run` holding the job's lock, or null. */

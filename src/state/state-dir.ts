@@ -1,6 +1,6 @@
 // Finding and vetting a job's state directory: the resolution order of the spec, then checks that
 // it is a real directory of ours that nobody else can write.
-import { chmodSync, existsSync, lstatSync, mkdirSync } from 'node:fs';
+import { chmodSync, lstatSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { configError, usageError } from '../exit-codes.ts';
@@ -52,8 +52,19 @@ export function candidateDirs(job: string, env: NodeJS.ProcessEnv = process.env)
   return [path.join(env.HOME || os.homedir(), '.local', 'state', 'safehalt', job), system];
 }
 
+/** A directory this user may use as a job's: it exists and is its own (root: anyone's). */
+function ours(dir: string): boolean {
+  try {
+    const euid = process.geteuid?.();
+    return euid === undefined || euid === 0 || lstatSync(dir).uid === euid;
+  } catch {
+    return false;
+  }
+}
+
 /** --state-dir; $SAFEHALT_STATE_DIR or $STATE_DIRECTORY when they are the named job's; else the
- * first of candidateDirs(NAME) that exists (the first one when none does: where `run` creates it). */
+ * first of candidateDirs(NAME) that exists and is this user's (the first one when none is: where
+ * `run` creates it). */
 export function resolveStateDir(loc: Locate, env: NodeJS.ProcessEnv = process.env): Located {
   const name = loc.name ? validName(loc.name) : undefined;
   const explicit = loc.stateDir || fromEnv(env, name);
@@ -61,7 +72,7 @@ export function resolveStateDir(loc: Locate, env: NodeJS.ProcessEnv = process.en
   const job = name ?? (loc.command ? defaultName(loc.command) : undefined);
   if (!job) throw usageError('which job? Give --name NAME or --state-dir DIR (or set SAFEHALT_STATE_DIR).');
   const looked = candidateDirs(job, env);
-  return { dir: looked.find((d) => existsSync(d)) ?? looked[0], name: job, looked };
+  return { dir: looked.find(ours) ?? looked[0], name: job, looked };
 }
 
 /** Vet the directory (creating it 0700 when `create`); throws exit 78 naming the problem and the fix. */

@@ -51,4 +51,19 @@ describe('a User= job under /var/lib/safehalt/NAME', () => {
     expect(missing.stderr).toBe(`safehalt: no job named ${name}-typo: looked in ${u.home}/.local/state/safehalt/${name}-typo and /var/lib/safehalt/${name}-typo. Check --name, or give --state-dir DIR.\n`);
     for (const cmd of ['status', 'stop', 'pause']) expect((await cliAs(u, [cmd, '--name', `${name}-typo`])).code, cmd).toBe(78);
   });
+  it('another user\'s /var/lib/safehalt/NAME is never taken for this user\'s job of that name', async () => {
+    const u = ensureUser('shjob');
+    const rootJob = `${name}-root`;
+    mkdirSync(path.join('/var/lib/safehalt', rootJob), { recursive: true, mode: 0o700 });
+    chmodSync('/var/lib/safehalt', 0o755);
+    try {
+      const missing = await cliAs(u, ['status', '--name', rootJob]);
+      expect(missing.code).toBe(78);
+      expect(missing.stderr).toContain(`/var/lib/safehalt/${rootJob} (there, but owned by uid 0)`);
+      expect((await cliAs(u, ['run', '--mode', 'once', '--name', rootJob, '--', 'true'])).code).toBe(0);
+      expect(existsSync(path.join(u.home, '.local/state/safehalt', rootJob, 'state.json'))).toBe(true);
+    } finally {
+      rmSync(path.join('/var/lib/safehalt', rootJob), { recursive: true, force: true });
+    }
+  });
 });
