@@ -2,7 +2,6 @@
 // lock free, under the lock here; with a wrapper holding it (its --on-halt hook, a refusing run,
 // --probe-after in phase halted), through a .resume request that wrapper answers, waiting a bounded
 // time for the answer or for the lock. The request is withdrawn on every path that leaves it.
-import { setTimeout as sleep } from 'node:timers/promises';
 import { EXIT } from '../exit-codes.ts';
 import { clearLatch, type Latch } from '../policy/memory.ts';
 import { systemClock } from '../state/system-clock.ts';
@@ -13,6 +12,7 @@ import { haltId, sameHalt, withdrawRequest, writeRequest, type HaltId } from '..
 import { tryLock } from '../state/run-lock.ts';
 import { markStopReportCleared } from '../state/stop-report-cleared.ts';
 import { formatDuration } from '../util/duration.ts';
+import { sleep } from '../util/long-timer.ts';
 import { existsSync } from 'node:fs';
 import { readEvents } from '../state/events.ts';
 
@@ -97,7 +97,7 @@ export async function clearHalt(dir: string, name: string, latch: Latch, who: Wh
         graced = true;
         deadline = Date.now() + ANSWER_GRACE_MS;
       }
-      await sleep(POLL_MS).catch(() => undefined);
+      await sleep(POLL_MS, signal); // an interrupt cuts it short
     }
   } finally {
     if (requested) withdrawRequest(dir);
