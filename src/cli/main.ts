@@ -16,7 +16,7 @@ import { checkArgv } from './argv-check.ts';
 import { unknownEnv } from './env-check.ts';
 import { refuseEmpty } from './empty-values.ts';
 import { optionKinds } from './option-names.ts';
-import { printable } from '../util/printable.ts';
+import { printable, printableLines } from '../util/printable.ts';
 
 export async function main(given: string[]): Promise<number> {
   let code: number | undefined;
