@@ -38,7 +38,15 @@ export interface StatusView {
 
 const obj = (v: unknown) => (isRecord(v) ? v : null);
 
-export function readStatus(stateDir: string, name: string, recent = 10): StatusView {
+/** What to read besides the job's own state: `status --all` reads no event log and no item store. */
+export interface ReadDepth {
+  recent: number;
+  items: boolean;
+}
+
+const NO_ITEMS: ItemsSummary = { tracked: 0, broken: [], brokenCount: 0, skippedTotal: 0 };
+
+export function readStatus(stateDir: string, name: string, depth: ReadDepth = { recent: 10, items: true }): StatusView {
   const memory = loadMemory(stateDir, name);
   const heartbeat = obj(readTrustedJson(filePath(stateDir, 'heartbeat')));
   const stopReason = obj(readTrustedJson(filePath(stateDir, 'stopReason')));
@@ -67,8 +75,8 @@ export function readStatus(stateDir: string, name: string, recent = 10): StatusV
     stopReason,
     child: readChildHeartbeat(stateDir),
     inflight: readInflight(stateDir),
-    events: readEvents(stateDir, recent),
-    items: itemsSummary(stateDir),
+    events: depth.recent > 0 ? readEvents(stateDir, depth.recent) : [],
+    items: depth.items ? itemsSummary(stateDir) : NO_ITEMS,
     halt,
   };
 }
