@@ -12,6 +12,7 @@ import { removeIfPresent } from '../state/read-trusted.ts';
 import { clearLatch } from '../policy/memory.ts';
 import { systemClock } from '../state/system-clock.ts';
 import { locateForWrite, runningMode, runningWrapper } from './locate.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 
 export const pauseCommand: Command = {
   command: 'pause',
@@ -26,6 +27,7 @@ export const pauseCommand: Command = {
     writeJsonSync(filePath(dir, 'pause'), markerBody({ reason: (a.reason as string) ?? null }));
     appendEvent(dir, 'pause-requested', { by: whoAmI(), reason: a.reason ?? null });
     const pid = runningWrapper(dir);
+    refreshMetrics(dir);
     const what = runningMode(dir) === 'service'
       ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
       : ' pauses after the current iteration';
@@ -80,6 +82,7 @@ export const resumeCommand: Command = {
       clearedStop: stop !== null,
       clearedPause: pause !== null,
     });
+    refreshMetrics(dir);
     process.stdout.write(done.length ? `resumed: ${done.join(', ')}.\n` : 'nothing to resume: the job was not halted, paused or stopped.\n');
     return EXIT.OK;
   },

@@ -5,6 +5,7 @@ import { writeJsonSync } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
 import { markerBody } from '../state/markers.ts';
 import { locateForWrite, runningMode, runningWrapper } from './locate.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 
 /** What the running wrapper does with the stop file, in its mode. */
 function stopWords(now: boolean, mode: string | null): string {
@@ -33,6 +34,7 @@ export const stopCommand: Command = {
     const file = filePath(dir, 'stop');
     writeJsonSync(file, markerBody({ now: Boolean(a.now), reason: (a.reason as string) ?? null }));
     const pid = runningWrapper(dir);
+    refreshMetrics(dir);
     const what = pid ? stopWords(Boolean(a.now), runningMode(dir)) : '';
     process.stdout.write(
       pid
