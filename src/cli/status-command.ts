@@ -30,7 +30,6 @@ export const statusCommand: Command = {
   examples: [
     ['safehalt status --name api', 'systemd: is the service healthy, failing, halted or paused, and why'],
     ['safehalt status --name nightly --json | jq .halt', 'cron or monitoring: the halt reason as JSON (exit 80-87 when not healthy)'],
-    ['safehalt status --name poller --watch', 'a loop: follow the phase and iteration live'],
     ['sudo safehalt status --all', 'every job on the host, halted and failing first'],
   ],
   run: async (a) => {
