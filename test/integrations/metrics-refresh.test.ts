@@ -2,7 +2,8 @@
 // resume, pause, stop, a refused start, and the item verdicts that move its gauges. Its job label
 // is safehalt_job, which never collides with the scrape's own job and instance labels.
 import { describe, expect, it } from 'vitest';
-import { readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { refreshMetrics } from '../../src/integrations/metrics-refresh.ts';
 import path from 'node:path';
 import { cli, fixture, stateDir, tempDir } from '../helpers/cli.ts';
 
@@ -73,5 +74,31 @@ describe('metrics file refresh', () => {
     const r = await cli(['pause', '--state-dir', dir]);
     expect(r.stderr).toBe('');
     expect(() => readFileSync(file)).toThrow();
+  });
+
+  it.skipIf(process.geteuid?.() !== 0)("refreshing another user's job as root writes as that user: a path only root may write is not written", () => {
+    const NOBODY = 65534;
+    const top = tempDir();
+    chmodSync(top, 0o755);
+    const job = path.join(top, 'orders');
+    mkdirSync(job, { mode: 0o700 });
+    const rootOnly = path.join(top, 'root-only');
+    mkdirSync(rootOnly, { mode: 0o700 });
+    const open = path.join(top, 'open');
+    mkdirSync(open, { mode: 0o700 });
+    chownSync(open, NOBODY, NOBODY);
+    const target = (file: string) => {
+      writeFileSync(path.join(job, 'metrics-target.json'), JSON.stringify({ schema: 1, path: file, name: 'orders', heartbeatIntervalMs: 10000, stallTimeoutMs: 0 }), { mode: 0o600 });
+      chownSync(path.join(job, 'metrics-target.json'), NOBODY, NOBODY);
+    };
+    chownSync(job, NOBODY, NOBODY);
+    target(path.join(rootOnly, 'orders.prom'));
+    refreshMetrics(job);
+    expect(existsSync(path.join(rootOnly, 'orders.prom'))).toBe(false);
+    target(path.join(open, 'orders.prom'));
+    refreshMetrics(job);
+    expect(statSync(path.join(open, 'orders.prom')).uid).toBe(NOBODY);
+    expect(readFileSync(path.join(open, 'orders.prom'), 'utf8')).toMatch(/^safehalt_up\{safehalt_job="orders"\} 0$/m);
+    expect(process.geteuid!()).toBe(0);
   });
 });
