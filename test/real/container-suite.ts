@@ -102,7 +102,8 @@ export function containerSuite(start: (dir: string) => Promise<Runtime>): void {
 
   it.each([[''], ['--init']])('PID 1 (%s): without an init an orphan that exits stays a zombie and safehalt warns; with --init it is reaped', async (init) => {
     const child = '(sh -c "sleep 0.2" &); sleep 1; ps -o pid,ppid,stat,comm';
-    const r = await rt.run(['run', '--rm', ...rt.runFlags, ...(init ? [init] : []), IMAGE, 'run', '--mode', 'once', '--state-dir', '/tmp/job', '--', '/bin/sh', '-c', child]);
+    // Without an init the zombie keeps the child's process group alive until --kill-timeout: 2s, not 10s.
+    const r = await rt.run(['run', '--rm', ...rt.runFlags, ...(init ? [init] : []), IMAGE, 'run', '--mode', 'once', '--kill-timeout', '2s', '--state-dir', '/tmp/job', '--', '/bin/sh', '-c', child]);
     expect(r.code, r.stderr).toBe(0);
     const zombies = r.stdout.split('\n').filter((l) => /^\s*\d+\s+\d+\s+Z\s/.test(l));
     if (init) {

@@ -95,9 +95,9 @@ describe.skipIf(!READY && !process.env.CI)('Prometheus, Alertmanager and node_ex
       const fireMs = firing.at - halted;
       console.log(`webhook received: ${JSON.stringify({ status: firing.status, alerts: firing.alerts }, null, 2)}`);
 
+      const resumed = Date.now();
       expect((await cli(['resume', '--state-dir', job, '--reason', 'db is back'])).code).toBe(0);
       expect((await once(fixture('exit-n.sh'), '0')).code).toBe(0);
-      const resumed = Date.now();
       const resolved = await until('the resolved alert at the webhook', 30_000, async () => got.find((g) => g.status === 'resolved' && g.alerts.some((a) => a.labels.alertname === 'SafehaltHalted')));
       const resolveMs = resolved.at - resumed;
       expect((await query('safehalt_halted{safehalt_job="orders"}'))[0].value[1]).toBe('0');
