@@ -110,6 +110,18 @@ describe('status --all', () => {
     expect(r.ms).toBeLessThan(15_000); // ≈ 1 s here alone; generous for a shared, noisy machine
   });
 
+  it('a --root that is missing or cannot be listed is a line of its own, not skipped', async () => {
+    const missing = path.join(tempDir(), 'nope');
+    const r = await cli(['status', '--all', '--no-default-roots', '--root', missing]);
+    expect(r.code).toBe(78);
+    expect(rows(r.stdout)[1]).toMatch(new RegExp(`^\\(root\\)\\s+UNREADABLE\\s.*${missing}\\s+no such directory$`));
+    const closed = tempDir(); // 0700, root's
+    const n = asNobody(['status', '--all', '--no-default-roots', '--root', closed]);
+    expect(n.code).toBe(78);
+    expect(rows(n.stdout)[1]).toMatch(/^\(root\)\s+UNREADABLE\s.*cannot be listed \(EACCES\)$/);
+    expect(rows(n.stdout).at(-1)).toBe(`roots: ${closed} (cannot be listed (EACCES))`);
+  });
+
   it('usage: --root without --all, and --all with --watch or --state-dir, are refused (64)', async () => {
     for (const args of [['status', '--root', '/tmp'], ['status', '--all', '--watch'], ['status', '--all', '--state-dir', '/tmp/x']]) {
       const r = await cli(args);
