@@ -8,6 +8,8 @@ import { watchStatus } from '../status/watch-status.ts';
 import { scanHost } from '../status/scan-roots.ts';
 import { renderAll } from '../status/render-all.ts';
 import { usageError } from '../exit-codes.ts';
+import { lstatSync } from 'node:fs';
+import { asOwner } from '../status/as-owner.ts';
 
 function allJobs(a: Record<string, unknown>): number {
   if (a.watch || a['state-dir'] || a.name) throw usageError('status --all reads every job: drop --watch, --state-dir and --name (add a directory of jobs with --root DIR).');
@@ -37,8 +39,11 @@ export const statusCommand: Command = {
     if (a.root) throw usageError('--root goes with --all: safehalt status --all --root DIR');
     const { dir, name } = resolveStateDir({ stateDir: a['state-dir'] as string, name: a.name as string });
     prepareStateDir(dir, { create: false, readOnly: true });
-    if (a.watch) return watchStatus(dir, name, Boolean(a.json));
-    const v = readStatus(dir, name);
+    // Root reads a User= job's files as that user (as status --all does); nobody else can read them.
+    const st = lstatSync(dir);
+    const read = () => asOwner(st.uid, st.gid, () => readStatus(dir, name));
+    if (a.watch) return watchStatus(dir, read, Boolean(a.json));
+    const v = read();
     process.stdout.write(a.json ? JSON.stringify(v, null, 2) + '\n' : renderText(v));
     return v.exitCode;
   },

@@ -84,6 +84,10 @@ describe('status --all', () => {
     expect(rows(r.stdout)[2]).toMatch(/^mine\s+stopped\s/);
     expect(snapshot(theirs)).toBe(before);
     expect(statSync(theirs).uid).toBe(NOBODY);
+    const one = await cli(['status', '--state-dir', theirs]);
+    expect(one.code, one.stderr).toBe(87); // single-job status reads it as its owner too
+    expect(one.stdout).toMatch(/state:\s+stopped, FAILING: 2 failures in a row/);
+    expect(snapshot(theirs)).toBe(before);
     const n = asNobody(['status', '--all', '--no-default-roots', '--root', root]);
     expect(n.code, n.stderr).toBe(87);
     expect(rows(n.stdout)[1]).toMatch(/^theirs\s+FAILING/);
