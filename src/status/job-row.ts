@@ -58,6 +58,7 @@ export function readRow(dir: string, st: Stats = lstatSync(dir)): JobRow {
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code === 'EACCES' || code === 'EPERM') return blank(dir, 'unreadable', `permission denied: run as the job's user or as root`);
+    if (code) return blank(dir, 'unreadable', `cannot be read (${code})`);
     if (e instanceof UserError) return blank(dir, /permission denied/.test(e.message) ? 'unreadable' : 'untrusted', e.message);
     throw e;
   }

@@ -33,6 +33,14 @@ const RANK: Record<RowKind, number> = { halted: 0, untrusted: 1, failing: 2, pau
 
 export const worstFirst = (a: JobRow, b: JobRow) => RANK[a.kind] - RANK[b.kind] || a.name.localeCompare(b.name) || a.dir.localeCompare(b.dir);
 
+function statOrNull(file: string) {
+  try {
+    return lstatSync(file);
+  } catch {
+    return null;
+  }
+}
+
 function scanRoot(root: string, explicit: boolean, rows: JobRow[]): RootScan {
   const scan: RootScan = { root, problem: null, jobs: 0, notShown: 0 };
   let dir;
@@ -52,7 +60,9 @@ function scanRoot(root: string, explicit: boolean, rows: JobRow[]): RootScan {
         continue;
       }
       const full = path.join(root, e.name);
-      rows.push(readRow(full, lstatSync(full)));
+      const st = statOrNull(full);
+      if (!st) continue; // removed since the listing
+      rows.push(readRow(full, st));
       scan.jobs++;
     }
   } finally {
