@@ -99,7 +99,7 @@ d usr/share/zsh/vendor-completions
 # Documentation ------------------------------------------------------------------------------
 install -m 0644 README.md "$STAGE/$DOC/README.md"
 for doc in docs/*.md; do install -m 0644 "$doc" "$STAGE/$DOC/$(basename "$doc")"; done
-for dir in packaging/kubernetes packaging/cron packaging/recipes; do
+for dir in packaging/kubernetes packaging/cron packaging/recipes packaging/prometheus; do
   [ -d "$dir" ] || continue
   (cd packaging && find "$(basename "$dir")" -type f) | while read -r f; do
     install -D -m 0644 "packaging/$f" "$STAGE/$DOC/examples/$f"

@@ -11,6 +11,7 @@ export const EXIT = {
   BUSY: 84,
   PAUSED: 85,
   ITEM_OPEN: 86,
+  FAILING: 87,
   /** Once mode: --timeout ended the run (as timeout(1)). */
   TIMEOUT: 124,
   /** The command exists but cannot be executed (as a shell says). */
@@ -37,6 +38,7 @@ export const EXIT_MEANINGS: ReadonlyArray<readonly [number, string]> = [
   [EXIT.BUSY, "busy: another run holds this job's lock"],
   [EXIT.PAUSED, 'paused: once mode found the job paused and did nothing'],
   [EXIT.ITEM_OPEN, "item check: this item's circuit is open; skip it"],
+  [EXIT.FAILING, 'status: the job is failing (its last runs failed) but not halted yet'],
   [EXIT.TIMEOUT, 'once mode: --timeout stopped the run (TIMEOUT), as timeout(1)'],
   [EXIT.CANNOT_EXECUTE, 'once mode: the command cannot be executed (permission, not a program)'],
   [EXIT.NOT_FOUND, 'once mode: the command was not found'],

@@ -3,7 +3,8 @@
 // file is touched); src/items/ does the work.
 import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { count } from './parse-values.ts';
-import { usageError } from '../exit-codes.ts';
+import { EXIT, usageError } from '../exit-codes.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 import { resolveStateDir } from '../state/state-dir.ts';
 import { runItemAction, type ItemArgs, type Io } from '../items/actions.ts';
 import { clipMessage, validClass, validContentHash, validId } from '../items/id.ts';
@@ -54,8 +55,16 @@ export const itemCommand: Command = {
     ['safehalt item fail "$id" --class "$?"', 'record a failure (safehalt item ok "$id" forgets them)'],
     ['list-items | safehalt item filter | xargs -n1 -P8 ./process-one', 'cron: one process for a whole batch'],
   ],
-  run: (argv) => runItemAction(itemArgs(argv), stdio),
+  run: async (argv) => {
+    const args = itemArgs(argv);
+    const code = await runItemAction(args, stdio);
+    if (changesGauges(args.action, code)) refreshMetrics(args.stateDir);
+    return code;
+  },
 };
+
+/** The verdicts that move the metrics file's item gauges (circuits opened or closed, skips counted). */
+const changesGauges = (action: Action, code: number) => action === 'check' ? code === EXIT.ITEM_OPEN : action !== 'list';
 
 /** The typed arguments of one `item` call. Exit 64 on anything wrong. */
 export function itemArgs(a: Record<string, unknown>): ItemArgs {

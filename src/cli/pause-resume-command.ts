@@ -8,6 +8,7 @@ import { markerBody, whoAmI } from '../state/markers.ts';
 import { appendEvent } from '../state/events.ts';
 import { oneLine } from '../util/printable.ts';
 import { locateJob, runningMode, runningWrapper } from './locate.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 
 export const pauseCommand: Command = {
   command: 'pause',
@@ -23,6 +24,7 @@ export const pauseCommand: Command = {
     writeJsonSync(filePath(dir, 'pause'), markerBody({ reason }));
     appendEvent(dir, 'pause-requested', { by: whoAmI(), reason });
     const pid = runningWrapper(dir);
+    refreshMetrics(dir);
     const what = runningMode(dir) === 'service'
       ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
       : ' pauses after the current iteration';

@@ -7,6 +7,7 @@ import { usageError, EXIT } from '../exit-codes.ts';
 import { filePath } from '../state/files.ts';
 import { readMarker, whoAmI } from '../state/markers.ts';
 import { appendEvent } from '../state/events.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 import { loadMemory } from '../state/memory-store.ts';
 import { removeIfPresent } from '../state/read-trusted.ts';
 import { printable, oneLine } from '../util/printable.ts';
@@ -75,6 +76,7 @@ export const resumeCommand: Command = {
     }
     // A halt the wrapper cleared is in the log already, with this request's id.
     if (clearedHalt || stop || pause) appendEvent(dir, 'resumed', { by, reason: reason || null, clearedHalt, clearedStop: stop !== null, clearedPause: pause !== null });
+    refreshMetrics(dir);
     process.stdout.write(`resumed: ${printable(done.join(', '))}.\n`);
     return EXIT.OK;
   },

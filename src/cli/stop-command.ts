@@ -6,6 +6,7 @@ import { filePath } from '../state/files.ts';
 import { markerBody } from '../state/markers.ts';
 import { locateJob, runningMode, runningWrapper } from './locate.ts';
 import { oneLine, printable } from '../util/printable.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 
 /** What the running wrapper does with the stop file, in its mode. */
 function stopWords(now: boolean, mode: string | null): string {
@@ -35,6 +36,7 @@ export const stopCommand: Command = {
     const file = filePath(dir, 'stop');
     writeJsonSync(file, markerBody({ now: Boolean(a.now), reason }));
     const pid = runningWrapper(dir);
+    refreshMetrics(dir);
     const what = pid ? stopWords(Boolean(a.now), runningMode(dir)) : '';
     process.stdout.write(
       pid

@@ -114,8 +114,15 @@ export function recordSuccess(m: Memory, at: Stamp, code: number | null, signal:
   };
 }
 
-/** A service run that outlived --min-uptime while still running resets the consecutive count. */
-export const markHealthy = (m: Memory): Memory => ({ ...m, consecutiveFailures: 0 });
+/** A service run that outlived --min-uptime while still running resets the consecutive count: a success now. */
+export const markHealthy = (m: Memory, at?: Stamp): Memory => ({ ...m, consecutiveFailures: 0, lastSuccessAt: at ?? m.lastSuccessAt });
+
+/** A run cut short on request (stop, signal, budget) counts as a run; a service run that was healthy is a success then. */
+export const recordStopped = (m: Memory, at: Stamp, healthy: boolean): Memory => ({
+  ...m,
+  runs: m.runs + 1,
+  lastSuccessAt: healthy ? at : m.lastSuccessAt,
+});
 
 export const countRestart = (m: Memory): Memory => ({ ...m, restarts: m.restarts + 1 });
 

@@ -18,6 +18,7 @@ export const FILES = {
   items: 'items',
   itemsConfig: 'items-config.json',
   metricsDefault: 'metrics.prom',
+  metricsTarget: 'metrics-target.json',
 } as const;
 
 export type FileKey = keyof typeof FILES;

@@ -1,5 +1,4 @@
 // What `status` knows, read only from the files of the state directory.
-import { EXIT } from '../exit-codes.ts';
 import { loadMemory } from '../state/memory-store.ts';
 import { filePath } from '../state/files.ts';
 import { readTrustedJson } from '../state/read-trusted.ts';
@@ -12,12 +11,18 @@ import { isRecord } from '../util/json.ts';
 import { STOP_REASONS, type StopReason } from '../policy/stop-reasons.ts';
 import { resumeCommand } from '../policy/stop-report.ts';
 import { itemsSummary, type ItemsSummary } from '../items/index.ts';
+import { outcomes, type Health, type LastFailure } from './health.ts';
 
 export interface StatusView {
   name: string;
   stateDir: string;
   state: 'running' | 'halted' | 'paused' | 'stopped' | 'never-run';
+  /** Told apart from `state`: a stopped or running job can be failing (exit 87) without being halted. */
+  health: Health;
   exitCode: number;
+  failuresInARow: number;
+  lastSuccess: string | null;
+  lastFailure: LastFailure | null;
   wrapperPid: number | null;
   heartbeat: Record<string, unknown> | null;
   memory: ReturnType<typeof loadMemory>;
@@ -33,7 +38,15 @@ export interface StatusView {
 
 const obj = (v: unknown) => (isRecord(v) ? v : null);
 
-export function readStatus(stateDir: string, name: string, recent = 10): StatusView {
+/** What to read besides the job's own state: `status --all` reads no event log and no item store. */
+export interface ReadDepth {
+  recent: number;
+  items: boolean;
+}
+
+const NO_ITEMS: ItemsSummary = { tracked: 0, broken: [], brokenCount: 0, skippedTotal: 0 };
+
+export function readStatus(stateDir: string, name: string, depth: ReadDepth = { recent: 10, items: true }): StatusView {
   const memory = loadMemory(stateDir, name);
   const heartbeat = obj(readTrustedJson(filePath(stateDir, 'heartbeat')));
   const stopReason = obj(readTrustedJson(filePath(stateDir, 'stopReason')));
@@ -48,12 +61,12 @@ export function readStatus(stateDir: string, name: string, recent = 10): StatusV
     ? { reason: l.reason, rule: l.rule, message: l.message, since: new Date(l.at.wall).toISOString(), explanation: STOP_REASONS[l.reason as StopReason].means, resume: resumeCommand(stateDir) }
     : null;
   const state: StatusView['state'] = halt ? 'halted' : pauseFile ? 'paused' : alive ? 'running' : memory.runs === 0 && !stopReason ? 'never-run' : 'stopped';
-  const exitCode = halt ? l!.exitCode : pauseFile ? EXIT.PAUSED : EXIT.OK;
+  const o = outcomes(memory, l, pauseFile !== null, state !== 'never-run');
   return {
     name: memory.name || name,
     stateDir,
     state,
-    exitCode,
+    ...o,
     wrapperPid: alive ? owner!.pid : null,
     heartbeat,
     memory,
@@ -62,8 +75,8 @@ export function readStatus(stateDir: string, name: string, recent = 10): StatusV
     stopReason,
     child: readChildHeartbeat(stateDir),
     inflight: readInflight(stateDir),
-    events: readEvents(stateDir, recent),
-    items: itemsSummary(stateDir),
+    events: depth.recent > 0 ? readEvents(stateDir, depth.recent) : [],
+    items: depth.items ? itemsSummary(stateDir) : NO_ITEMS,
     halt,
   };
 }

@@ -8,7 +8,7 @@ import { printable } from '../util/printable.ts';
 export const ago = (iso: string | null | undefined, now = Date.now()): string =>
   iso ? `${formatDuration(Math.max(0, now - Date.parse(iso)))} ago` : 'never';
 
-const line = (label: string, text: string) => `${(label ? label + ':' : '').padEnd(12)}${text}`;
+const line = (label: string, text: string) => `${(label ? label + ':' : '').padEnd(14)}${text}`;
 
 function marker(m: Marker): string {
   const by = m.by ? ` by ${m.by}` : '';
@@ -30,6 +30,17 @@ function eventLine(e: Record<string, unknown>): string {
   return `  ${String(time).replace('T', ' ').slice(0, 19)}  ${String(event).padEnd(12)} ${fields}`;
 }
 
+/** Failing is said on the state line itself: a stopped job whose last runs failed is not fine. */
+function healthText(v: StatusView): string {
+  if (v.health === 'failing') return `, FAILING: ${v.failuresInARow} failure${v.failuresInARow === 1 ? '' : 's'} in a row, not halted yet`;
+  return v.health === 'healthy' ? ', healthy' : '';
+}
+
+function failureText(f: NonNullable<StatusView['lastFailure']>): string {
+  const how = f.signal ?? (f.code === null ? '' : `code ${f.code}`);
+  return `${ago(f.time)} (${f.time}): ${f.class}${how && !f.class.endsWith(`:${f.code}`) ? ` (${how})` : ''}`;
+}
+
 export function renderText(v: StatusView): string {
   const m = v.memory;
   const hb = v.heartbeat;
@@ -37,7 +48,7 @@ export function renderText(v: StatusView): string {
   if (v.halt) {
     out.push(line('state', `HALTED ${v.halt.reason} since ${v.halt.since} (${ago(v.halt.since)})`));
     out.push(line('', v.halt.message), line('', `rule: ${v.halt.rule}; ${v.halt.explanation}`), line('resume', v.halt.resume));
-  } else out.push(line('state', v.wrapperPid ? `${v.state} (wrapper pid ${v.wrapperPid})` : v.state));
+  } else out.push(line('state', `${v.wrapperPid ? `${v.state} (wrapper pid ${v.wrapperPid})` : v.state}${healthText(v)}`));
   if (v.pauseFile) out.push(line('paused', marker(v.pauseFile)));
   if (v.stopFile) out.push(line('stop file', `${v.stopFile.now ? 'stop --now' : 'present'} ${marker(v.stopFile)}`.replace(' :', ':')));
   if (hb && v.wrapperPid) {
@@ -51,7 +62,9 @@ export function renderText(v: StatusView): string {
     if (hb.phase === 'stopping' && typeof hb.detail === 'string' && hb.detail.startsWith('waiting for action')) out.push(line('stopping', hb.detail));
     out.push(line('heartbeat', `${ago(String(hb.time))}`));
   }
-  out.push(line('runs', `${m.runs} (${m.successes} ok, ${m.failures} failed, ${m.consecutiveFailures} in a row), ${m.restarts} restarts`));
+  const cut = m.runs - m.successes - m.failures;
+  const cutText = cut > 0 ? `, ${cut} stopped on request` : '';
+  out.push(line('runs', `${m.runs} (${m.successes} ok, ${m.failures} failed${cutText}, ${m.consecutiveFailures} in a row), ${m.restarts} restarts`));
   out.push(line('failures', byClass(m.classCounts)));
   if (m.costTotal > 0 || m.budgetBase.cost > 0) out.push(line('cost', `${costSince(m.costTotal, m.budgetBase.cost)} since last resume (${costSince(m.costTotal, 0)} in all)`));
   if (v.child) {
@@ -64,6 +77,8 @@ export function renderText(v: StatusView): string {
     const more = v.items.brokenCount > v.items.broken.length ? `, and ${v.items.brokenCount - v.items.broken.length} more` : '';
     out.push(line('items', `${v.items.tracked} with failures, ${v.items.brokenCount} circuit-broken${ids ? `: ${ids}${more}` : ''}; ${v.items.skippedTotal} skips`));
   }
+  out.push(line('last success', v.lastSuccess ? `${ago(v.lastSuccess)} (${v.lastSuccess})` : 'never'));
+  if (v.lastFailure) out.push(line('last failure', failureText(v.lastFailure)));
   if (m.lastExit) out.push(line('last exit', `${m.lastExit.signal ?? `code ${m.lastExit.code}`} ${m.lastExit.cls ? `(${m.lastExit.cls})` : '(success)'} ${ago(new Date(m.lastExit.at.wall).toISOString())}`));
   const sr = v.stopReason;
   if (sr && v.state !== 'running') out.push(line('last stop', `${sr.reason} (exit ${sr.exitCode}) ${ago(String(sr.time))}: ${sr.message}`));

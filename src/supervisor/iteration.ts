@@ -41,7 +41,7 @@ export function childEnv(job: Job, extra: Record<string, string>): NodeJS.Proces
 
 /** A service run that stays up for --min-uptime is healthy: the consecutive count resets, and a probe succeeds. */
 async function upForMinUptime(job: Job): Promise<void> {
-  await job.save(markHealthy(job.memory));
+  await job.save(markHealthy(job.memory, job.env.clock.now()));
   await probeSucceeded(job, `the child stayed up for ${formatDuration(job.cfg.minUptimeMs)}`);
 }
 
@@ -119,10 +119,14 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   if (cfg.timeoutMs > 0) timers.push(after(cfg.timeoutMs, () => end('timeout')));
   if (cfg.maxRuntimeMs > 0) timers.push(after(cfg.maxRuntimeMs - (startedMono - job.startedMono), () => end('budget')));
   // The reset at --min-uptime is failure memory too: if it cannot be saved, the child is stopped and
-  // the write error ends the wrapper (exit 78), as for the checkpoint.
+  // the write error ends the wrapper (exit 78), as for the checkpoint. A run that was already healthy
+  // records only its last success there: a failed write is then a warning, the child keeps running.
   let unsaved: Error | null = null;
-  if (cfg.mode === 'service' && (job.memory.consecutiveFailures > 0 || job.probing))
-    timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch((e: Error) => ((unsaved ??= e), end('stopped')))));
+  if (cfg.mode === 'service') {
+    const strict = job.memory.consecutiveFailures > 0 || job.probing;
+    const failed = (e: Error) => (strict ? ((unsaved ??= e), end('stopped')) : job.log.warn(`state.json not updated with the last success: ${e.message}`));
+    timers.push(after(cfg.minUptimeMs, () => void upForMinUptime(job).catch(failed)));
+  }
 
   const exit = await child.exited;
   const durationMs = Math.round(job.monoNow() - startedMono);

@@ -15,6 +15,8 @@ import { attachHeartbeatFile } from '../integrations/heartbeat-file.ts';
 import { attachMarkerWatcher } from '../integrations/marker-watcher.ts';
 import { warnIfPid1 } from '../integrations/pid1.ts';
 import { attachMetrics } from '../integrations/metrics.ts';
+import { refreshMetrics } from '../integrations/metrics-refresh.ts';
+import { rememberMetricsTarget } from '../integrations/metrics-target.ts';
 import { attachNotify } from '../integrations/notify.ts';
 import { attachOnHalt } from '../integrations/on-halt.ts';
 import { attachStallDetector } from '../integrations/stall-detector.ts';
@@ -46,6 +48,15 @@ async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
   }
 }
 
+/** The metrics file's path, for the commands that refresh it; not failure memory: a warning if it cannot be written. */
+function remember(cfg: RunConfig, log: Logger): void {
+  try {
+    rememberMetricsTarget(cfg.stateDir, cfg.metricsFile ? { path: cfg.metricsFile, name: cfg.name, heartbeatIntervalMs: cfg.heartbeatIntervalMs, stallTimeoutMs: cfg.stallTimeoutMs } : null);
+  } catch (e) {
+    log.warn(`cannot remember the metrics file's path (${(e as Error).message}); resume and pause will not refresh it`);
+  }
+}
+
 export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promise<number> {
   warnIfPid1(env.log);
   prepareStateDir(cfg.stateDir, { create: true });
@@ -65,8 +76,13 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
     readChildHeartbeat(cfg.stateDir);
     if (cfg.maxRetriesPerItem !== null) writeItemsDefault(cfg.stateDir, cfg.maxRetriesPerItem);
     const job = new Job(cfg, env, memory);
+    remember(cfg, env.log);
     const first = await preflight(job);
-    if (typeof first === 'number') return first;
+    // A refused start, a stop file, a pause: no plugin is up, so the metrics file is refreshed here.
+    if (typeof first === 'number') {
+      if (cfg.metricsFile) refreshMetrics(cfg.stateDir, { ending: true });
+      return first;
+    }
     // Written at once: proves the memory can be recorded before any child is started.
     await job.save(job.memory);
     plugins.push(

@@ -5,7 +5,7 @@ import os from 'node:os';
 import { classify, type Outcome } from '../policy/classify.ts';
 import { checkBudgets } from '../policy/budgets.ts';
 import { decideAfterRun, type Decision } from '../policy/decide.ts';
-import { countRestart, recordFailure, recordSuccess, type Memory } from '../policy/memory.ts';
+import { countRestart, recordFailure, recordStopped, recordSuccess, type Memory } from '../policy/memory.ts';
 import { recordToken } from '../policy/progress.ts';
 import { costSince } from '../policy/cost.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -93,6 +93,9 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
     extraEnv = {};
     // A run cut short on request is neither a success nor a failure: the boundary says what is next.
     if (o.cause === 'stopped' || o.cause === 'budget') {
+      const healthy = job.cfg.mode === 'service' && o.durationMs >= job.cfg.minUptimeMs;
+      // Only counts (runs, last success): losing them to a failed write never hides a failure.
+      await job.save(recordStopped(job.memory, job.env.clock.now(), healthy)).catch((e: Error) => job.log.warn(`state.json not updated after the stop: ${e.message}`));
       job.event('exited', { iteration: job.iteration, code: o.code, signal: o.signal, cause: o.cause });
       // Not a success nor a failure, but a run: the next one (here, or in the next wrapper) counts on.
       await job.save({ ...job.memory, lastIteration: job.iteration++ });

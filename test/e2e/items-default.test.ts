@@ -12,8 +12,8 @@ describe('run --max-retries-per-item', () => {
     const metrics = `${dir}.prom`;
     expect((await cli(['run', '--mode', 'once', '--metrics-file', metrics, '--state-dir', dir, '--', 'true'])).code).toBe(0);
     const text = readFileSync(metrics, 'utf8');
-    expect(text).toContain('safehalt_items_circuit_broken{job="job"} 1');
-    expect(text).toContain('safehalt_items_skipped_total{job="job"} 1');
+    expect(text).toContain('safehalt_items_circuit_broken{safehalt_job="job"} 1');
+    expect(text).toContain('safehalt_items_skipped_total{safehalt_job="job"} 1');
     const status = await cli(['status', '--state-dir', dir]);
     expect(status.stdout).toMatch(/items:\s+1 with failures, 1 circuit-broken: "owner\/repo#42"; 1 skips/);
     expect(JSON.parse((await cli(['status', '--json', '--state-dir', dir])).stdout).items).toMatchObject({ brokenCount: 1, broken: ['owner/repo#42'] });

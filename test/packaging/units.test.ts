@@ -67,7 +67,7 @@ describe('packaging/systemd', () => {
     env.SAFEHALT_METRICS_FILE = path.join(tempDir(), 'm.prom');
     const r = await cli(['run', '--mode', 'once', '--state-dir', stateDir(), '--', 'true'], { env });
     expect(r.code).toBe(0);
-    expect(readFileSync(env.SAFEHALT_METRICS_FILE, 'utf8')).toContain('safehalt_up{job="job"} 0');
+    expect(readFileSync(env.SAFEHALT_METRICS_FILE, 'utf8')).toContain('safehalt_up{safehalt_job="job"} 0');
   });
 });
 
