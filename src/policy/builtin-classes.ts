@@ -8,7 +8,7 @@ export type BuiltinClass = 'exec' | 'auth' | 'rate-limit' | 'transport';
 /** An HTTP status as clients print it: `returned error: 429` (curl, git), `ERROR 429:` (wget),
  * `HTTP Error 429` (urllib), `429 Client Error` (requests), `HTTP/1.1 429`, `status 429`. */
 const status = (codes: string) =>
-  String.raw`(?:returned error: |\bERROR |\bHTTP Error |\bHTTP(?:/[\d.]+)? |\bstatus(?: code)?[ :=]+|awaiting response\.\.\. )(?:${codes})\b|\b(?:${codes}) (?:Client|Server) Error\b`;
+  String.raw`(?:returned error: |\bHTTP Error |\bHTTP(?:/[\d.]+)? |\bstatus(?: code)?[ :=]+|awaiting response\.\.\. )(?:${codes})\b|\bERROR (?:${codes}):|\b(?:${codes}) (?:Client|Server) Error\b`;
 
 const any = (...parts: string[]) => new RegExp(parts.join('|'), 'i');
 
