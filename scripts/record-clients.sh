@@ -8,6 +8,7 @@
 #   scripts/record-clients.sh [--out DIR] [--only curl,wget] [--json]
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-NODE="${NODE:-$ROOT/node_modules/.bin/node}"
+# The project's pinned Node (npm's own $NODE may be an older one without type stripping).
+NODE="${RECORD_NODE:-$ROOT/node_modules/.bin/node}"
 [ -x "$NODE" ] || NODE="$(command -v node)"
 exec unshare -n sh -c 'ip link set lo up && exec "$@"' sh "$NODE" "$ROOT/scripts/clients/record.ts" "$@"

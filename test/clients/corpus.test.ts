@@ -3,22 +3,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { explain } from '../../src/policy/classify.ts';
-import { TAIL_BYTES } from '../../src/child/stderr-tail.ts';
-import { cfg } from '../policy/helpers.ts';
 import { FIXTURES } from '../helpers/cli.ts';
-import { expectedClass, type Recording } from './expected.ts';
+import { classOf, expectedClass, type Recording } from './expected.ts';
 
 const DIR = path.join(FIXTURES, 'clients');
 const recordings: Recording[] = readdirSync(DIR).flatMap((client) =>
   readdirSync(path.join(DIR, client)).map((f) => JSON.parse(readFileSync(path.join(DIR, client, f), 'utf8')) as Recording),
 );
-
-/** The class safehalt gives a recorded failure: the stderr as its bounded tail would hold it. */
-export function classOf(r: Recording) {
-  const tail = Buffer.from(r.stderr).subarray(-TAIL_BYTES).toString('utf8');
-  return explain({ code: r.exitCode, signal: r.signal, durationMs: 60_000, stderrTail: tail }, cfg({ mode: 'loop' }));
-}
 
 describe('the recorded corpus', () => {
   it('holds every client the README lists, and each of them under every condition it meets', () => {
