@@ -16,7 +16,7 @@ const size = process.argv.includes('--tail-4k') ? 4096 : KIB64;
 const pad = (end: string) => filler.repeat(Math.ceil(size / filler.length)).slice(0, size - end.length) + end;
 
 const cases: [string, Outcome, PolicyConfig][] = [
-  ['no class matches (every phrase scans 64 KiB)', { code: 1, signal: null, durationMs: 5, stderrTail: pad('') }, DEFAULT_POLICY],
+  ['no class matches (every phrase scans the whole tail)', { code: 1, signal: null, durationMs: 5, stderrTail: pad('') }, DEFAULT_POLICY],
   ['transport phrase at the very end', { code: 7, signal: null, durationMs: 5, stderrTail: pad("curl: (7) Failed to connect to 127.0.0.1 port 5432 after 0 ms: Couldn't connect to server\n") }, DEFAULT_POLICY],
   ['rate-limit with a Retry-After at the end', { code: 22, signal: null, durationMs: 5, stderrTail: pad('< HTTP/1.1 429 Too Many Requests\n< retry-after: 20\n') }, DEFAULT_POLICY],
   ['one --classify regex that does not match, then no class', { code: 1, signal: null, durationMs: 5, stderrTail: pad('') }, { ...DEFAULT_POLICY, classify: [{ name: 'quota', pattern: /quota exceeded for project \w+/i }] }],
