@@ -7,7 +7,7 @@ export const UNRESOLVABLE = 'api.outage.invalid';
 
 export const CONDITIONS: Record<string, string | null> = {
   refused: 'transport', // nothing listens on the port
-  timeout: 'transport', // the server accepts and never answers; the client's own timeout (1-2 s) ends it
+  timeout: 'transport', // the server accepts and never answers; the client's own timeout (2 s) ends it
   reset: 'transport', // the server resets every connection
   'tls-plain': 'transport', // TLS to a port that speaks plain text
   unresolvable: 'transport', // the name does not resolve (no DNS in the namespace)

@@ -13,7 +13,7 @@ import { startServers } from './servers.ts';
 import { startSshd } from './sshd.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
-const RUN_LIMIT_MS = 10_000;
+const RUN_LIMIT_MS = 30_000;
 const JOBS = 8;
 
 export interface Recording {
@@ -70,9 +70,9 @@ export async function recordAll(only: string[] = []): Promise<Recording[]> {
   const s = await startServers();
   const sshd = await startSshd(await freePort());
   const ctx: Ctx = { s, node: process.execPath, python: process.env.RECORD_PYTHON ?? (existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3'), sshd: sshd?.port ?? null };
-  const clients = CLIENTS.filter((c) => (only.length === 0 || only.includes(c.name)) && firstLine(c.present(ctx), c.env) !== null);
+  const clients = CLIENTS.filter((c) => (only.length === 0 || only.includes(c.name)) && firstLine(c.present(ctx), c.env?.('')) !== null);
   // Asked before the runs: a synchronous spawn would stall the servers, which share this event loop.
-  const versions = new Map(clients.map((c) => [c.name, firstLine(c.version(ctx), c.env) ?? '?']));
+  const versions = new Map(clients.map((c) => [c.name, firstLine(c.version(ctx), c.env?.('')) ?? '?']));
   const jobs: [Client, string, string[]][] = [];
   for (const c of clients)
     for (const cond of Object.keys(CONDITIONS)) {
@@ -82,7 +82,7 @@ export async function recordAll(only: string[] = []): Promise<Recording[]> {
   const out: Recording[] = [];
   try {
     await pool(jobs, JOBS, async ([c, cond, argv]) => {
-      const r = await run(argv, c.env);
+      const r = await run(argv, c.env?.(cond));
       const shown = argv.map((a) => a.replace(ROOT + '/', ''));
       out.push({ schema: 1, client: c.name, what: c.what, version: versions.get(c.name)!, condition: cond, expectedClass: CONDITIONS[cond], command: shown, ...r });
     });

@@ -5,7 +5,7 @@ import https from 'node:https';
 
 const url = new URL(process.argv[2]);
 const get = url.protocol === 'https:' ? https.get : http.get;
-const req = get(url, { signal: AbortSignal.timeout(2000) }, (res) => {
+const req = get(url, { signal: AbortSignal.timeout(Number(process.argv[3] ?? 2) * 1000) }, (res) => {
   let body = '';
   res.on('data', (d) => (body += d));
   res.on('end', () => {

@@ -3,5 +3,5 @@ import sys
 
 import requests
 
-r = requests.get(sys.argv[1], timeout=2)
+r = requests.get(sys.argv[1], timeout=float(sys.argv[2]) if len(sys.argv) > 2 else 2)
 r.raise_for_status()

@@ -2,4 +2,4 @@
 import sys
 import urllib.request
 
-urllib.request.urlopen(sys.argv[1], timeout=2).read()
+urllib.request.urlopen(sys.argv[1], timeout=float(sys.argv[2]) if len(sys.argv) > 2 else 2).read()
