@@ -117,3 +117,25 @@ describe('--spike adds to the defaults (issue 12, item 8)', () => {
     expect(readJson(path.join(dir, 'stop-reason.json'))).toMatchObject({ reason: 'RETRY_LIMIT_REACHED', counts: { runs: 5 } });
   });
 });
+
+describe('heartbeat --retry-after', () => {
+  it('is kept for the run that reported it, not inherited by the next', async () => {
+    const dir = stateDir();
+    await cli(['run', '--mode', 'once', '--state-dir', dir, '--', 'true']);
+    const beat = (iteration: number, ...args: string[]) => cli(['heartbeat', '--state-dir', dir, ...args], { env: { SAFEHALT_ITERATION: String(iteration) } });
+    const hint = () => readJson(path.join(dir, 'child-heartbeat.json')).retryAfterMs;
+    expect((await beat(3, '--retry-after', '30s')).code).toBe(0);
+    expect(hint()).toBe(30_000);
+    await beat(3, '--progress', 'a');
+    expect(hint()).toBe(30_000);
+    await beat(4, '--progress', 'b');
+    expect(hint()).toBeNull();
+  });
+  it('a bad duration is a usage error naming the flag', async () => {
+    const dir = stateDir();
+    await cli(['run', '--mode', 'once', '--state-dir', dir, '--', 'true']);
+    const r = await cli(['heartbeat', '--state-dir', dir, '--retry-after', 'soon']);
+    expect(r.code).toBe(64);
+    expect(r.stderr).toMatch(/--retry-after/);
+  });
+});
