@@ -2,6 +2,7 @@
 // HTTP `Retry-After:` header in seconds or as an HTTP-date, `retry-after-ms`, Google's
 // `"retryDelay": "34s"`, OpenAI's "Please try again in 20s"), or from the child itself
 // (`safehalt heartbeat --retry-after 30s`, `retry-after` over SAFEHALT_FD). Pure.
+import { formatDuration } from '../util/duration.ts';
 
 export interface RetryHint {
   ms: number;
@@ -51,3 +52,8 @@ export function hintedDelay(backoffMs: number, hint: RetryHint | null, backoffMa
   if (!hint) return backoffMs;
   return Math.max(backoffMs, Math.min(hint.ms, backoffMaxMs));
 }
+
+/** Why a backoff is longer than the exponential one, for the log and the status: "retry-after 20s
+ * asked by stderr "retry-after: 20"", and whether --backoff-max cut it. */
+export const hintReason = (h: RetryHint, maxMs: number) =>
+  `retry-after ${formatDuration(h.ms)} asked by ${h.from}${h.ms > maxMs ? `, capped by --backoff-max ${formatDuration(maxMs)}` : ''}`;

@@ -2,7 +2,7 @@
 // the pure policy decide: halt, finish, or wait (backoff or interval) and go again.
 import os from 'node:os';
 import { explain, type Outcome, type Verdict } from '../policy/classify.ts';
-import { retryHint, type RetryHint } from '../policy/retry-hint.ts';
+import { hintReason, retryHint, type RetryHint } from '../policy/retry-hint.ts';
 import { checkBudgets } from '../policy/budgets.ts';
 import { decideAfterRun, type Decision } from '../policy/decide.ts';
 import { countRestart, recordFailure, recordSuccess, type Memory } from '../policy/memory.ts';
@@ -151,7 +151,7 @@ async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backo
   // The wait is measured on the monotonic clock; only the time shown to people is wall time.
   const until = job.monoNow() + delayMs;
   job.nextStartAt = new Date(Date.now() + delayMs).toISOString();
-  const why = hint ? retryWhy(hint, job.cfg.backoffMaxMs) : null;
+  const why = hint ? hintReason(hint, job.cfg.backoffMaxMs) : null;
   if (phase === 'backoff') {
     job.event('backoff', { delayMs, until: job.nextStartAt, ...(hint ? { retryAfterMs: hint.ms, retryAfterFrom: hint.from } : {}) });
     job.log.info(`restarting in ${formatDuration(delayMs)}${why ? ` (${why})` : ''}`);
@@ -163,7 +163,3 @@ async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backo
     await sleep(until - job.monoNow(), job.controls.signal);
   }
 }
-
-/** Why a backoff is longer than the exponential one: "retry-after 20s asked by stderr "retry-after: 20"". */
-const retryWhy = (h: RetryHint, maxMs: number) =>
-  `retry-after ${formatDuration(h.ms)} asked by ${h.from}${h.ms > maxMs ? `, capped by --backoff-max ${formatDuration(maxMs)}` : ''}`;
