@@ -10,8 +10,6 @@ export interface RetryHint {
   from: string;
 }
 
-/** Hints longer than a day are not believed (a garbled date); --backoff-max caps the rest. */
-const MAX_HINT_MS = 86_400_000;
 const HTTP_DATE = String.raw`[A-Z][a-z]{2}, \d{1,2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT`;
 const HINTS = new RegExp(
   [
@@ -39,7 +37,8 @@ export function hintFromText(tail: string, nowMs: number): RetryHint | null {
   return usable(ms) ? { ms: Math.ceil(ms), from: `stderr "${last[0].trim()}"` } : null;
 }
 
-const usable = (ms: number) => Number.isFinite(ms) && ms > 0 && ms <= MAX_HINT_MS;
+/** Any positive wait counts: however long, --backoff-max caps it (hintedDelay). */
+const usable = (ms: number) => Number.isFinite(ms) && ms > 0;
 
 /** The child's own report wins over the stderr tail: it knows what it was told. */
 export function retryHint(tail: string, childMs: number | null, nowMs: number): RetryHint | null {

@@ -19,12 +19,17 @@ describe('retry hints', () => {
   it('the last hint in the tail wins; it names its source', () => {
     expect(hintFromText('retry-after: 5\nretry-after: 7\n', NOW)).toEqual({ ms: 7000, from: 'stderr "retry-after: 7"' });
   });
-  it.each(['', 'retry after a while', 'retry-after: 0', 'retry-after: Tue, 01 Dec 2026 19:00:00 GMT', 'retry-after: 999999999'])('no usable hint: %j', (text) => {
+  it.each(['', 'retry after a while', 'retry-after: 0', 'retry-after: Tue, 01 Dec 2026 19:00:00 GMT', 'retry-after: Tue, 99 Foo 2026 19:00:00 GMT'])('no usable hint: %j', (text) => {
     expect(hintFromText(text, NOW)).toBeNull();
   });
   it("the child's report wins over the stderr tail", () => {
     expect(retryHint('retry-after: 5', 30_000, NOW)).toEqual({ ms: 30_000, from: 'the child (retry-after report)' });
     expect(retryHint('retry-after: 5', null, NOW)?.ms).toBe(5000);
+  });
+  it('a hint of days is kept as it is: --backoff-max caps it (a daily quota)', () => {
+    expect(hintFromText('retry-after: 172800', NOW)?.ms).toBe(172_800_000);
+    expect(retryHint('', 172_800_000, NOW)?.ms).toBe(172_800_000);
+    expect(hintedDelay(1000, { ms: 172_800_000, from: 'x' }, 300_000)).toBe(300_000);
   });
   it('the backoff is at least the hint, and never above --backoff-max', () => {
     expect(hintedDelay(1000, { ms: 20_000, from: 'x' }, 300_000)).toBe(20_000);
