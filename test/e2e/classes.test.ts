@@ -129,7 +129,7 @@ describe('heartbeat --retry-after', () => {
     await beat(3, '--progress', 'a');
     expect(hint()).toBe(30_000);
     await beat(4, '--progress', 'b');
-    expect(hint()).toBeNull();
+    expect(hint()).toBeUndefined();
   });
   it('a bad duration is a usage error naming the flag', async () => {
     const dir = stateDir();

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { hintFromText, hintedDelay, retryHint } from '../../src/policy/retry-hint.ts';
+import { applyDelta, emptyDelta, foldReport } from '../../src/state/child-report.ts';
 
 const NOW = Date.parse('2026-12-01T20:00:00Z');
 
@@ -36,5 +37,16 @@ describe('retry hints', () => {
     expect(hintedDelay(40_000, { ms: 20_000, from: 'x' }, 300_000)).toBe(40_000);
     expect(hintedDelay(1000, { ms: 600_000, from: 'x' }, 300_000)).toBe(300_000);
     expect(hintedDelay(1000, null, 300_000)).toBe(1000);
+  });
+});
+
+describe("the child's retry-after report (child-heartbeat.json)", () => {
+  it('holds for the iteration that reported it: kept by its later beats, not carried into the next run', () => {
+    const now = new Date();
+    const delta = (r: Parameters<typeof foldReport>[1]) => foldReport(emptyDelta(), r, now);
+    const first = applyDelta(null, delta({ kind: 'retry-after', ms: 30_000 }), { pid: 1, iteration: 3 }, now);
+    const same = applyDelta(first, delta({ kind: 'heartbeat' }), { pid: 1, iteration: 3 }, now);
+    const next = applyDelta(same, delta({ kind: 'progress', token: 'x' }), { pid: 2, iteration: 4 }, now);
+    expect([first.retryAfterMs, same.retryAfterMs, next.retryAfterMs]).toEqual([30_000, 30_000, undefined]);
   });
 });
