@@ -8,7 +8,7 @@ import { parseReport, reportLines, textProblem, type ReportFlags } from '../chil
 import { emptyDelta, foldReport, recordReports } from '../state/child-report.ts';
 import { oneLine } from '../util/printable.ts';
 import { prepareStateDir, resolveStateDir } from '../state/state-dir.ts';
-import { decimal } from './parse-values.ts';
+import { decimal, duration } from './parse-values.ts';
 import { reportFd, reportViaFd } from './report-via-fd.ts';
 
 const text = (flag: string, v: unknown): string | undefined => {
@@ -41,6 +41,7 @@ export const heartbeatCommand: Command = {
       .option('step', { type: 'string', describe: 'what the child is doing now' })
       .option('begin', { type: 'string', describe: 'an external action starts (API call, email, write)' })
       .option('end', { type: 'boolean', describe: 'the action begun with --begin is done' })
+      .option('retry-after', { type: 'string', describe: 'this run failed on a retry hint: wait at least this long before the next (capped by --backoff-max)' })
       .conflicts('begin', 'end'),
   examples: [
     ['safehalt heartbeat --progress "$cursor" --cost 0.02 --step "page 3"', 'inside the job, once per unit of work'],
@@ -56,6 +57,8 @@ export const heartbeatCommand: Command = {
       begin: text('begin', a.begin),
       end: a.end === true,
       cost: a.cost === undefined ? 0 : decimal('cost', a.cost, 0, 1e12),
+      // Checked here, so that a bad duration is a usage error, not a report line dropped later.
+      retryAfter: a['retry-after'] === undefined ? undefined : (duration('retry-after', a['retry-after']), String(a['retry-after'])),
     };
     const fd = reportFd(dir);
     const sent = fd === null ? 'unsent' : await reportViaFd(fd, dir, f);

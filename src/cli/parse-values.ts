@@ -2,8 +2,9 @@
 import { usageError } from '../exit-codes.ts';
 import { parseDuration } from '../util/duration.ts';
 import { shown } from '../util/shown.ts';
-import type { SpikeRule, UserClass } from '../policy/config.ts';
+import type { UserClass } from '../policy/config.ts';
 import { FAILURE_RING } from '../policy/memory.ts';
+import type { SpikeFlag } from '../policy/spikes.ts';
 
 const got = (v: unknown) => shown(v);
 const one = (flag: string, v: unknown): unknown => {
@@ -53,8 +54,8 @@ export const list = (v: unknown): string[] => (v === undefined ? [] : (Array.isA
 
 const CLASS_NAME = /^[A-Za-z0-9_.:-]{1,64}$/;
 
-export function spike(text: string): SpikeRule | null {
-  if (text === 'none' || text === '0') return null;
+export function spike(text: string): SpikeFlag {
+  if (text === 'none' || text === '0') return 'none';
   const m = /^(.+):(\d+)\/(.+)$/.exec(text);
   if (!m || !CLASS_NAME.test(m[1]))
     throw usageError(`--spike: expected CLASS:N/DURATION such as transport:3/2m, got ${got(text)}`);

@@ -3,6 +3,7 @@ import { usageError } from '../exit-codes.ts';
 import type { RunConfig } from '../config/run-config.ts';
 import { resolveStateDir } from '../state/state-dir.ts';
 import { choice, count, decimal, duration, exitClass, list, spike, userClass, windowCount, words } from './parse-values.ts';
+import { spikeRules as withDefaults } from '../policy/spikes.ts';
 import path from 'node:path';
 import { MAX_SPIKE_RULES } from '../policy/ring.ts';
 
@@ -62,8 +63,9 @@ export function buildRunConfig(a: Record<string, unknown>, cmd: string[]): RunCo
   };
 }
 
+/** The user's --spike rules added to the built-in defaults (policy/spikes.ts), within the bound. */
 function spikeRules(texts: string[]) {
-  const rules = texts.map(spike).filter((s) => s !== null);
+  const rules = withDefaults(texts.map(spike));
   if (rules.length > MAX_SPIKE_RULES) throw usageError(`--spike: expected at most ${MAX_SPIKE_RULES} rules, got ${rules.length}`);
   return rules;
 }

@@ -1,5 +1,6 @@
 // The flags of `safehalt run`, grouped as --help shows them. Values are checked in run-config.ts.
 import type { Options } from 'yargs';
+import { DEFAULT_SPIKES, formatSpike } from '../policy/spikes.ts';
 
 type Spec = Record<string, Options>;
 
@@ -25,7 +26,7 @@ export const RUN_GROUPS: Record<string, Spec> = {
     'max-consecutive-failures': d('RETRY_LIMIT_REACHED after N failures in a row', { default: '5' }),
     'max-failures': d('FAILURE_SPIKE after N failures within --within (N up to 50)', { default: '10' }),
     within: d('window of --max-failures', { default: '10m' }),
-    spike: d('CLASS:N/DURATION, e.g. transport:3/2m (repeatable)', { type: 'array', default: ['transport:3/2m'] }),
+    spike: d(`CLASS:N/DURATION (repeatable), added to the defaults ${DEFAULT_SPIKES.map(formatSpike).join(', ')}; a rule for a class replaces its default; none clears them`, { type: 'array' }),
     classify: d('NAME=/REGEX/flags on the stderr tail (repeatable)', { type: 'array' }),
     'classify-exit': d('CODE=NAME (repeatable)', { type: 'array' }),
   },

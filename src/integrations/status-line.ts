@@ -22,7 +22,7 @@ export function statusLine(s: Snapshot, stateDir: string, nowMs = Date.now()): s
       if (s.detail === 'stalled') return `stalled: no heartbeat from iteration ${s.iteration} (pid ${s.childPid}); stopping it${failures(s)}`;
       return `running iteration ${s.iteration} (pid ${s.childPid})${failures(s)}`;
     case 'backoff':
-      return `backoff: restarting in ${until(s, nowMs)}${failures(s)}`;
+      return `backoff: restarting in ${until(s, nowMs)}${s.detail ? ` (${s.detail})` : ''}${failures(s)}`;
     case 'waiting':
       return `waiting: iteration ${s.iteration} starts in ${until(s, nowMs)}`;
     case 'paused':

@@ -1,7 +1,8 @@
 // The end of one run: classify it, fold it into the memory, and let the policy decide: halt, finish,
 // or the next start after a backoff or the interval. A run the wrapper cut short on request is
 // neither a success nor a failure: the boundary says what is next.
-import { classify, type Outcome } from '../policy/classify.ts';
+import { explain, type Outcome } from '../policy/classify.ts';
+import { retryHint } from '../policy/retry-hint.ts';
 import { checkBudgets } from '../policy/budgets.ts';
 import { costSince } from '../policy/cost.ts';
 import { childStatus, decideAfterRun } from '../policy/decide.ts';
@@ -19,10 +20,10 @@ type Exited = Extract<Event, { type: 'child-exited' }>;
 /** Signal numbers for 128+n: the ones a test or a runner may meet (os.constants.signals in the runner). */
 export const SIGNAL_NUMBERS: Record<string, number> = { SIGHUP: 1, SIGINT: 2, SIGQUIT: 3, SIGABRT: 6, SIGKILL: 9, SIGSEGV: 11, SIGPIPE: 13, SIGALRM: 14, SIGTERM: 15 };
 
-function fold(s: MachineState, o: Outcome, e: Exited, cls: string | null, now: Now, cfg: MachineConfig): Memory {
+function fold(s: MachineState, o: Outcome, e: Exited, cls: string | null, now: Now, cfg: MachineConfig, matched?: string): Memory {
   let m = cls === null
     ? recordSuccess(s.memory, now, o.code, o.signal)
-    : recordFailure(s.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: s.iteration }, cfg.spikes);
+    : recordFailure(s.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: s.iteration, ...(matched === undefined ? {} : { matched }) }, cfg.spikes);
   m = { ...m, costTotal: costSince(Math.max(m.costTotal, e.cost), 0) };
   if (cfg.noProgressAfter > 0 || (cfg.loopRepeats > 0 && e.progress !== null)) m = recordToken(m, e.progress ?? undefined, cfg);
   return { ...m, lastIteration: s.iteration };
@@ -49,8 +50,9 @@ export function childExited(s0: MachineState, e: Exited, now: Now, cfg: MachineC
     const trip = o.cause === 'budget' ? checkBudgets(usage(next, now), cfg) : null;
     return prepend(effects, trip ? halt(next, trip, EXIT.HALT_BUDGET, now, cfg) : boundary(next, now, cfg));
   }
-  const cls = classify(o, cfg);
-  let m = fold(s, o, e, cls, now, cfg);
+  const verdict = explain(o, cfg);
+  const cls = verdict?.cls ?? null;
+  let m = fold(s, o, e, cls, now, cfg, verdict?.matched);
   const effects: Effect[] = [...cancel, exitedEvent(s, o, cls, m)];
   let next: MachineState = { ...s, iteration: s.iteration + 1, iterationsThisRun: s.iterationsThisRun + (cls === null ? 1 : 0) };
   if (s.probing && cls !== null) return prepend(effects, probeFailed({ ...next, memory: m }, cls, now, cfg));
@@ -60,7 +62,9 @@ export function childExited(s0: MachineState, e: Exited, now: Now, cfg: MachineC
     effects.push({ type: 'event', name: 'resumed', fields: { by: 'probe', automatic: true } });
   }
   // The jitter comes with the event: the machine draws no random number itself.
-  const ctx = { cls, outcome: o, iterationsThisRun: next.iterationsThisRun, usage: usage({ ...next, memory: m }, now), now, random: () => e.jitter };
+  // A retry hint of the failed run (stderr tail, or the child's report) lengthens the backoff.
+  const hint = cls === null ? null : retryHint(o.stderrTail, e.retryAfterMs ?? null, now.wall);
+  const ctx = { cls, outcome: o, iterationsThisRun: next.iterationsThisRun, usage: usage({ ...next, memory: m }, now), now, random: () => e.jitter, retryHint: hint };
   const d = decideAfterRun(m, ctx, cfg, SIGNAL_NUMBERS);
   if (d.kind === 'continue' && d.restart) m = countRestart(m);
   next = { ...next, memory: m };

@@ -28,7 +28,7 @@ export type Event =
   | { type: 'orphan-gone' }
   | { type: 'child-started'; pid: number }
   | { type: 'spawn-failed'; code: number; error: string }
-  | { type: 'child-exited'; code: number | null; signal: string | null; stderrTail: string; cost: number; progress: string | null; jitter: number }
+  | { type: 'child-exited'; code: number | null; signal: string | null; stderrTail: string; cost: number; progress: string | null; jitter: number; retryAfterMs?: number | null }
   | { type: 'signal'; signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP' }
   | { type: 'stop-file'; now: boolean }
   | { type: 'pause-file'; present: boolean }

@@ -1,6 +1,7 @@
 // Which class a run's end belongs to: null for a success, else a failure class name.
 import type { PolicyConfig } from './config.ts';
 import { boundedTest } from '../util/bounded-regex.ts';
+import { builtinClass, PHRASES } from './builtin-classes.ts';
 
 export interface Outcome {
   /** Exit code, or null when the child died of a signal. */
@@ -13,11 +14,8 @@ export interface Outcome {
   cause?: 'timeout' | 'stalled' | 'stopped' | 'budget';
 }
 
-// Built-in: connection failures that mean "the thing I depend on is down", not "I am broken".
-const TRANSPORT =
-  /\b(ECONNREFUSED|ECONNRESET|ETIMEDOUT|EAI_AGAIN|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EPIPE)\b|connection refused|could not connect|connection reset|\b(HTTP[/ ]?\S*\s+)?(502|503|504)\s+(Bad Gateway|Service Unavailable|Gateway Time-?out)\b|\bHTTP(\/[\d.]+)?\s+(502|503|504)\b|\bstatus(\s+code)?[ :=]+(502|503|504)\b/i;
-
-export const isTransportText = (text: string): boolean => TRANSPORT.test(text);
+/** Does the text say the thing the job depends on is down? (the built-in transport class) */
+export const isTransportText = (text: string): boolean => PHRASES.transport.test(text);
 
 export function isSuccess(o: Outcome, cfg: Pick<PolicyConfig, 'mode' | 'minUptimeMs'>): boolean {
   if (o.cause === 'timeout' || o.cause === 'stalled') return false;
@@ -25,18 +23,29 @@ export function isSuccess(o: Outcome, cfg: Pick<PolicyConfig, 'mode' | 'minUptim
   return !(cfg.mode === 'service' && o.durationMs < cfg.minUptimeMs);
 }
 
+export interface Verdict {
+  cls: string;
+  /** What placed the failure in a built-in class: the phrase as it appeared, or the exit code. */
+  matched?: string;
+}
+
 /** The failure class of an outcome, or null when it is a success. Order: the wrapper's own causes,
- * user classes (stderr, then exit code), built-in transport, signals, exit codes, early exit. */
-export function classify(o: Outcome, cfg: PolicyConfig): string | null {
+ * user classes (stderr, then exit code), built-in classes (exec, auth, rate-limit, transport),
+ * signals, exit codes, early exit. */
+export function explain(o: Outcome, cfg: PolicyConfig): Verdict | null {
   if (isSuccess(o, cfg)) return null;
-  if (o.cause === 'timeout') return 'timeout';
-  if (o.cause === 'stalled') return 'stalled';
+  if (o.cause === 'timeout') return { cls: 'timeout' };
+  if (o.cause === 'stalled') return { cls: 'stalled' };
   const tail = o.stderrTail;
   // A user regex gets a bounded time on the bounded tail: one that backtracks past it does not match.
-  for (const c of cfg.classify) if (boundedTest(c.pattern, tail)) return c.name;
-  if (o.code !== null && cfg.classifyExit.has(o.code)) return cfg.classifyExit.get(o.code)!;
-  if (tail && isTransportText(tail)) return 'transport';
-  if (o.signal !== null) return o.signal === 'SIGKILL' ? 'killed' : `signal:${o.signal}`;
-  if (o.code !== 0 && o.code !== null) return `exit:${o.code}`;
-  return 'early-exit';
+  for (const c of cfg.classify) if (boundedTest(c.pattern, tail)) return { cls: c.name };
+  if (o.code !== null && cfg.classifyExit.has(o.code)) return { cls: cfg.classifyExit.get(o.code)! };
+  const builtin = builtinClass(o.code, tail);
+  if (builtin) return builtin;
+  if (o.signal !== null) return { cls: o.signal === 'SIGKILL' ? 'killed' : `signal:${o.signal}` };
+  if (o.code !== 0 && o.code !== null) return { cls: `exit:${o.code}` };
+  return { cls: 'early-exit' };
 }
+
+/** The failure class alone (see explain). */
+export const classify = (o: Outcome, cfg: PolicyConfig): string | null => explain(o, cfg)?.cls ?? null;

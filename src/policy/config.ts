@@ -1,4 +1,5 @@
 // The typed configuration of `run` (config/run-config.ts extends it), built once from flags, environment and config file (cli/run-config.ts).
+import { DEFAULT_SPIKES } from './spikes.ts';
 
 export type Mode = 'service' | 'loop' | 'once';
 export type RestartPolicy = 'always' | 'on-failure';
@@ -51,7 +52,7 @@ export const DEFAULT_POLICY: PolicyConfig = {
   maxConsecutiveFailures: 5,
   maxFailures: 10,
   withinMs: 600_000,
-  spikes: [{ cls: 'transport', count: 3, withinMs: 120_000 }],
+  spikes: [...DEFAULT_SPIKES],
   classify: [],
   classifyExit: new Map(),
   maxRestarts: 0,

@@ -9,11 +9,12 @@ import { checkFailureRules, type Trip } from './rules.ts';
 import { haltExitCode } from './stop-reasons.ts';
 import type { Outcome } from './classify.ts';
 import { EXIT, signalStatus } from '../exit-codes.ts';
+import { hintedDelay, type RetryHint } from './retry-hint.ts';
 
 export type Decision =
   | { kind: 'halt'; trip: Trip; exitCode: number }
   | { kind: 'finish'; reason: 'COMPLETED' | 'TIMEOUT'; exitCode: number }
-  | { kind: 'continue'; delayMs: number; restart: boolean };
+  | { kind: 'continue'; delayMs: number; restart: boolean; retryAfter?: RetryHint };
 
 export interface RunContext {
   cls: string | null;
@@ -23,6 +24,8 @@ export interface RunContext {
   usage: Usage;
   now: Stamp;
   random: () => number;
+  /** The failed run asked to be retried no sooner than this (policy/retry-hint.ts). */
+  retryHint?: RetryHint | null;
 }
 
 const halt = (trip: Trip): Decision => ({ kind: 'halt', trip, exitCode: haltExitCode(trip.reason) });
@@ -58,7 +61,10 @@ export function decideAfterRun(m: Memory, ctx: RunContext, cfg: PolicyConfig, si
   const restart = cfg.mode === 'service' || ctx.cls !== null;
   const budget = checkBudgets(restart ? ctx.usage : { ...ctx.usage, restarts: 0 }, cfg);
   if (budget) return halt(budget);
-  const backoff = ctx.cls === null ? 0 : backoffDelay(m.consecutiveFailures, cfg, ctx.random);
+  const exp = ctx.cls === null ? 0 : backoffDelay(m.consecutiveFailures, cfg, ctx.random);
+  // A retry hint of the failed run makes the wait at least that long, within --backoff-max.
+  const hint = ctx.cls === null ? null : (ctx.retryHint ?? null);
+  const backoff = hintedDelay(exp, hint, cfg.backoffMaxMs);
   const delayMs = cfg.mode === 'loop' ? Math.max(cfg.intervalMs, backoff) : backoff;
-  return { kind: 'continue', delayMs, restart };
+  return hint && backoff > exp ? { kind: 'continue', delayMs, restart, retryAfter: hint } : { kind: 'continue', delayMs, restart };
 }

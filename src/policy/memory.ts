@@ -16,6 +16,8 @@ export interface FailureRecord {
   durationMs: number;
   stderrTail: string;
   iteration: number;
+  /** The phrase (or exit code) that placed it in a built-in class (policy/builtin-classes.ts). */
+  matched?: string;
 }
 
 export type HaltReason =

@@ -34,6 +34,7 @@ export function shellQuote(s: string): string {
 export function buildStopReport(i: StopReportInput) {
   const m = i.memory;
   const windowMs = Math.max(i.cfg.withinMs, ...i.cfg.spikes.map((s) => s.withinMs));
+  const last = ['FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'HALT_LATCHED'].includes(i.reason) ? m.recent.at(-1) : undefined;
   const windowCounts: Record<string, number> = {};
   for (const f of inWindow(m.recent, m.windowFrom, i.now, windowMs)) windowCounts[f.cls] = (windowCounts[f.cls] ?? 0) + 1;
   const halted = m.latch !== null && ['FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'BUDGET_EXCEEDED', 'NO_PROGRESS', 'LOOP_DETECTED', 'HALT_LATCHED'].includes(i.reason);
@@ -44,6 +45,8 @@ export function buildStopReport(i: StopReportInput) {
     message: i.message,
     explanation: STOP_REASONS[i.reason].means,
     rule: i.rule,
+    // What the last failure said that placed it in its class (the phrase of a built-in class).
+    matched: last?.matched === undefined ? null : { class: last.cls, phrase: last.matched },
     job: i.name,
     // Clipped: a command line may be megabytes, more than a reader of this file accepts.
     command: clipArgv(i.command, COMMAND_IN_REPORT),
@@ -66,6 +69,7 @@ export function buildStopReport(i: StopReportInput) {
       signal: f.signal,
       class: f.cls,
       durationMs: f.durationMs,
+      matched: f.matched ?? null,
       stderrTail: f.stderrTail,
     })),
     progressTokens: m.progress.tokens.slice(-8),

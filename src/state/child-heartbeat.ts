@@ -18,7 +18,8 @@ export interface ChildHeartbeat {
   cost: number;
   beats: number;
   action: { name: string; since: string } | null;
-  /** The child's last `retry-after` report: the least wait it asks for before a restart. */
+  /** The child asked for the next try to wait this long (`heartbeat --retry-after`, or `retry-after`
+   * over SAFEHALT_FD); it holds for the record's `iteration` only. */
   retryAfterMs?: number | null;
 }
 
@@ -58,6 +59,12 @@ export function preparePulseFile(stateDir: string): void {
   } catch (e) {
     throw writeFailed(file, e); // one line naming the file, exit 78
   }
+}
+
+/** The retry-after the child reported during `iteration`, or null. */
+export function childRetryAfterMs(stateDir: string, iteration: number): number | null {
+  const hb = readChildHeartbeat(stateDir);
+  return hb && hb.iteration === iteration && typeof hb.retryAfterMs === 'number' ? hb.retryAfterMs : null;
 }
 
 /** Milliseconds since the epoch of the child's last sign of life (pulse file or heartbeat command). */

@@ -60,7 +60,8 @@ export function applyDelta(prev: ChildHeartbeat | null, d: ReportDelta, who: Rep
     beats: (prev?.beats ?? 0) + d.beats,
     action: d.action !== undefined ? d.action : (prev?.action ?? null),
   };
-  const retryAfterMs = d.retryAfterMs ?? prev?.retryAfterMs;
+  // A retry hint belongs to the run that reported it: a later run's reports do not carry it over.
+  const retryAfterMs = d.retryAfterMs ?? (prev?.iteration === next.iteration ? (prev?.retryAfterMs ?? undefined) : undefined);
   return retryAfterMs === undefined ? next : { ...next, retryAfterMs };
 }
 

@@ -17,6 +17,7 @@ const failure = shape({
   durationMs: num,
   stderrTail: str(64 * 1024),
   iteration: count,
+  matched: optional(str(200)),
 });
 const latchShape = shape({
   reason: oneOf('FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'BUDGET_EXCEEDED', 'NO_PROGRESS', 'LOOP_DETECTED'),

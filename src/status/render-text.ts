@@ -53,7 +53,7 @@ export function renderText(v: StatusView): string {
   if (v.stopFile) out.push(line('stop file', `${v.stopFile.now ? 'stop --now' : 'present'} ${marker(v.stopFile)}`.replace(' :', ':')));
   if (hb && v.wrapperPid) {
     const wait = hb.nextStartAt ? Date.parse(String(hb.nextStartAt)) - Date.now() : 0;
-    const next = wait > 0 ? `, next start in ${formatDuration(wait)}` : '';
+    const next = wait > 0 ? `, next start in ${formatDuration(wait)}${hb.phase === 'backoff' && hb.detail ? `: ${hb.detail}` : ''}` : '';
     const up = (iso: unknown) => ago(String(iso)).replace(' ago', '');
     // The child's uptime is its own; the wrapper's is told apart (service mode restarts the child under one wrapper).
     const child = hb.childPid && hb.childStartedAt ? `child pid ${hb.childPid} up ${up(hb.childStartedAt)}` : 'child pid -';

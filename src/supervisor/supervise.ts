@@ -2,14 +2,15 @@
 // the pure policy decide: halt, finish, or wait (backoff or interval) and go again.
 import { jobHint } from '../util/job-hint.ts';
 import os from 'node:os';
-import { classify, type Outcome } from '../policy/classify.ts';
+import { explain, type Outcome, type Verdict } from '../policy/classify.ts';
+import { hintReason, retryHint, type RetryHint } from '../policy/retry-hint.ts';
 import { checkBudgets } from '../policy/budgets.ts';
 import { decideAfterRun, type Decision } from '../policy/decide.ts';
 import { countRestart, recordFailure, recordStopped, recordSuccess, type Memory } from '../policy/memory.ts';
 import { recordToken } from '../policy/progress.ts';
 import { costSince } from '../policy/cost.ts';
 import { formatDuration } from '../util/duration.ts';
-import { readChildHeartbeat } from '../state/child-heartbeat.ts';
+import { childRetryAfterMs, readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { firstMarker } from '../state/markers.ts';
 import { filePath } from '../state/files.ts';
 import { EXIT } from '../exit-codes.ts';
@@ -63,11 +64,12 @@ const stopMessage = (kind: string, signal: string | undefined, mode: string) =>
       : 'stop file present';
 
 /** Fold the outcome into the memory: failure or success, progress token, cost. */
-function record(job: Job, o: Outcome, cls: string | null): Memory {
+function record(job: Job, o: Outcome, v: Verdict | null): Memory {
   const now = job.env.clock.now();
-  let m = cls === null
+  const matched = v?.matched === undefined ? {} : { matched: v.matched };
+  let m = v === null
     ? recordSuccess(job.memory, now, o.code, o.signal)
-    : recordFailure(job.memory, { at: now, cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: job.iteration }, job.cfg.spikes);
+    : recordFailure(job.memory, { at: now, cls: v.cls, code: o.code, signal: o.signal, durationMs: o.durationMs, stderrTail: o.stderrTail, iteration: job.iteration, ...matched }, job.cfg.spikes);
   const hb = readChildHeartbeat(job.cfg.stateDir);
   if (hb) m = { ...m, costTotal: costSince(Math.max(m.costTotal, hb.cost), 0) };
   if (job.cfg.noProgressAfter > 0 || (job.cfg.loopRepeats > 0 && hb?.progress != null)) m = recordToken(m, hb?.progress ?? undefined, job.cfg);
@@ -105,8 +107,9 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
       }
       continue;
     }
-    const cls = classify(o, job.cfg);
-    let m = record(job, o, cls);
+    const verdict = explain(o, job.cfg);
+    const cls = verdict?.cls ?? null;
+    let m = record(job, o, verdict);
     if (cls === null) job.iterationsThisRun++;
     if (job.probing) {
       job.memory = m;
@@ -121,12 +124,15 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
       m = job.memory;
     }
     const now = job.env.clock.now();
-    const d: Decision = decideAfterRun(m, { cls, outcome: o, iterationsThisRun: job.iterationsThisRun, usage: usage(job, m), now, random: job.env.random }, job.cfg, SIGNALS);
+    const hint = cls === null ? null : retryHint(o.stderrTail, childRetryAfterMs(job.cfg.stateDir, job.iteration), Date.now());
+    const ctx = { cls, outcome: o, iterationsThisRun: job.iterationsThisRun, usage: usage(job, m), now, random: job.env.random, retryHint: hint };
+    const d: Decision = decideAfterRun(m, ctx, job.cfg, SIGNALS);
     if (d.kind === 'continue' && d.restart) m = countRestart(m);
     await job.save(m);
     job.event('exited', { iteration: job.iteration, code: o.code, signal: o.signal, durationMs: o.durationMs, class: cls, consecutiveFailures: m.consecutiveFailures });
-    const verdict = cls === null ? 'success' : `failure ${cls} (${m.consecutiveFailures} in a row, ${m.failures} in all)`;
-    (cls === null ? job.log.info : job.log.warn)(`child ${describe(o)}: ${verdict}`);
+    const said = verdict?.matched ? ` on ${JSON.stringify(verdict.matched)}` : '';
+    const how = cls === null ? 'success' : `failure ${cls} (${m.consecutiveFailures} in a row, ${m.failures} in all)${said}`;
+    (cls === null ? job.log.info : job.log.warn)(`child ${describe(o)}: ${how}`);
     job.iteration++;
     if (d.kind === 'halt') {
       const code = await finishHalted(job, d.trip, d.exitCode);
@@ -139,21 +145,22 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
       const failed = cls !== null && d.reason !== 'TIMEOUT';
       return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed', null, failed);
     }
-    await pauseBetween(job, d.delayMs, cls === null ? 'waiting' : 'backoff');
+    await pauseBetween(job, d.delayMs, cls === null ? 'waiting' : 'backoff', d.retryAfter ?? null);
   }
 }
 
 /** Backoff or interval: cut short by stop; a pause inside it holds the clock until resumed. */
-async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backoff'): Promise<void> {
+async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backoff', hint: RetryHint | null = null): Promise<void> {
   if (delayMs <= 0) return;
   // The wait is measured on the monotonic clock; only the time shown to people is wall time.
   const until = job.monoNow() + delayMs;
   job.nextStartAt = new Date(Date.now() + delayMs).toISOString();
+  const why = hint ? hintReason(hint, job.cfg.backoffMaxMs) : null;
   if (phase === 'backoff') {
-    job.event('backoff', { delayMs, until: job.nextStartAt });
-    job.log.info(`restarting in ${formatDuration(delayMs)}`);
+    job.event('backoff', { delayMs, until: job.nextStartAt, ...(hint ? { retryAfterMs: hint.ms, retryAfterFrom: hint.from } : {}) });
+    job.log.info(`restarting in ${formatDuration(delayMs)}${why ? ` (${why})` : ''}`);
   }
-  job.enter(phase);
+  job.enter(phase, why);
   while (job.monoNow() < until) {
     if (job.controls.stop || firstMarker(stopFiles(job))) return;
     if (firstMarker([filePath(job.cfg.stateDir, 'pause')])) return; // the boundary waits while paused

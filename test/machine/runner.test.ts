@@ -82,6 +82,19 @@ describe('runner on a fake clock', () => {
     expect(h.spawned).toEqual([1, 2]);
   });
 
+  it('a Retry-After in the stderr tail, or the child report, makes the backoff at least that long', () => {
+    for (const [tail, report, wait] of [['< retry-after: 20\n', null, 20_000], ['', 7000, 7000], ['retry-after: 600', null, 30_000]] as const) {
+      const h = harness(cfg({ backoffMaxMs: 30_000 }));
+      h.runner.deliver({ type: 'lock-acquired', orphanPid: null });
+      h.runner.deliver({ type: 'child-started', pid: 500 });
+      h.runner.deliver({ type: 'child-exited', code: 22, signal: null, stderrTail: tail, cost: 0, progress: null, jitter: 0.5, retryAfterMs: report });
+      h.clock.advance(wait - 1);
+      expect(h.spawned).toEqual([1]);
+      h.clock.advance(1);
+      expect(h.spawned).toEqual([1, 2]);
+    }
+  });
+
   it('SIGTERM while an action is in flight: held for --action-grace, then SIGTERM, then SIGKILL after --kill-timeout', async () => {
     const h = harness(cfg());
     h.runner.deliver({ type: 'lock-acquired', orphanPid: null });

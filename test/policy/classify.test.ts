@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classify, isTransportText, type Outcome } from '../../src/policy/classify.ts';
+import { classify, explain, isTransportText, type Outcome } from '../../src/policy/classify.ts';
 import { cfg } from './helpers.ts';
 
 const o = (over: Partial<Outcome>): Outcome => ({ code: 1, signal: null, durationMs: 60_000, stderrTail: '', ...over });
@@ -13,8 +13,31 @@ describe('classify', () => {
     expect(classify(o({ code: 0, durationMs: 100 }), cfg({ mode: 'loop' }))).toBeNull();
     expect(classify(o({ code: 0, durationMs: 100 }), cfg({ mode: 'once' }))).toBeNull();
   });
-  it.each([1, 2, 77, 127, 255])('exit %i is exit:%i', (code) => {
+  it.each([1, 2, 77, 128, 255])('exit %i is exit:%i', (code) => {
     expect(classify(o({ code }), cfg())).toBe(`exit:${code}`);
+  });
+  it.each([126, 127])('exit %i (not executable, not found) is exec, whatever stderr says', (code) => {
+    expect(explain(o({ code }), cfg())).toEqual({ cls: 'exec', matched: `exit code ${code}` });
+    expect(explain(o({ code, stderrTail: 'sh: 1: psql: not found\n' }), cfg())).toEqual({ cls: 'exec', matched: 'sh: 1: psql: not found' });
+    expect(classify(o({ code, stderrTail: 'ECONNREFUSED' }), cfg())).toBe('exec');
+    expect(classify(o({ code }), cfg({ classifyExit: new Map([[code, 'mine']]) }))).toBe('mine');
+  });
+  it.each([
+    ['auth', 'app@db1: Permission denied (publickey).'],
+    ['auth', 'urllib.error.HTTPError: HTTP Error 401: Unauthorized'],
+    ['rate-limit', 'curl: (22) The requested URL returned error: 429'],
+    ['rate-limit', '{"type":"error","error":{"type":"overloaded_error","message":"Overloaded"}}'],
+    ['rate-limit', '"status": "RESOURCE_EXHAUSTED"'],
+    ['transport', "curl: (7) Failed to connect to 127.0.0.1 port 59998 after 0 ms: Couldn't connect to server"],
+  ])('%s: %s', (cls, text) => {
+    expect(classify(o({ stderrTail: text }), cfg())).toBe(cls);
+  });
+  it('auth before rate-limit before transport; the phrase is reported as it appeared', () => {
+    expect(explain(o({ stderrTail: 'read ECONNRESET\nHTTP 429 Too Many Requests\n' }), cfg())).toEqual({ cls: 'rate-limit', matched: 'HTTP 429' });
+    expect(explain(o({ stderrTail: 'HTTP 429\nERROR 403: Forbidden.' }), cfg())).toEqual({ cls: 'auth', matched: 'ERROR 403:' });
+  });
+  it.each(['processed 429 rows', 'retry 401 of 500', 'HTTP 200 OK', 'error 500 rows skipped'])('no built-in class: %j', (text) => {
+    expect(classify(o({ stderrTail: text }), cfg())).toBe('exit:1');
   });
   it('signals: SIGKILL we did not send is killed, others signal:NAME', () => {
     expect(classify(o({ code: null, signal: 'SIGKILL' }), cfg())).toBe('killed');

@@ -86,3 +86,21 @@ describe('decideAfterRun', () => {
     );
   });
 });
+
+describe('decideAfterRun: retry hints', () => {
+  const fail = (tail: string): Outcome => ({ code: 1, signal: null, durationMs: 5, stderrTail: tail });
+  const decide = (hint: { ms: number; from: string } | null, c = cfg({ backoffJitter: 0 }), cls: string | null = 'rate-limit') => {
+    const m = recordFailure(freshMemory('j'), { at: at(0), cls: cls ?? 'x', code: 1, signal: null, durationMs: 5, stderrTail: '', iteration: 1 });
+    return decideAfterRun(m, { cls, outcome: fail(''), iterationsThisRun: 0, usage, now: at(0), random: () => 0.5, retryHint: hint }, c, SIGNALS);
+  };
+  it('a hint longer than the backoff sets the delay, and the decision says so', () => {
+    expect(decide({ ms: 20_000, from: 'stderr "retry-after: 20"' })).toEqual({ kind: 'continue', delayMs: 20_000, restart: true, retryAfter: { ms: 20_000, from: 'stderr "retry-after: 20"' } });
+  });
+  it('a shorter hint changes nothing; --backoff-max caps a longer one', () => {
+    expect(decide({ ms: 10, from: 'x' })).toEqual({ kind: 'continue', delayMs: 1000, restart: true });
+    expect(decide({ ms: 600_000, from: 'x' }, cfg({ backoffJitter: 0, backoffMaxMs: 5000 }))).toMatchObject({ delayMs: 5000, retryAfter: { ms: 600_000 } });
+  });
+  it('loop mode: the larger of the interval and the hinted backoff', () => {
+    expect(decide({ ms: 3000, from: 'x' }, cfg({ mode: 'loop', intervalMs: 10_000, backoffJitter: 0 }))).toMatchObject({ delayMs: 10_000 });
+  });
+});
