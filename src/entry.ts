@@ -1,4 +1,6 @@
 // Entry of bin/safehalt and of the standalone executable: run main, exit with its code.
+// First, before any other module: the Node runtime variables are held back from the wrapper.
+import './runtime/node-env.ts';
 import { main } from './cli/main.ts';
 import { EXIT, UserError } from './exit-codes.ts';
 

@@ -4,6 +4,7 @@
 // as command text. Bounded by --on-halt-timeout (SIGTERM to its group, SIGKILL 1s later); a failure
 // is logged and changes nothing else: the halt and its exit code stand.
 import { spawn } from 'node:child_process';
+import { programEnv } from '../runtime/node-env.ts';
 import { formatDuration } from '../util/duration.ts';
 import { after, type Cancel } from '../util/long-timer.ts';
 import type { Plugin } from '../supervisor/bus.ts';
@@ -12,7 +13,7 @@ import type { Job } from '../supervisor/job.ts';
 const KILL_GRACE_MS = 1000;
 
 export function hookEnv(job: Job, stopReasonFile: string, reason: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = programEnv();
   // systemd's notify socket and watchdog belong to the wrapper.
   delete env.NOTIFY_SOCKET;
   delete env.WATCHDOG_USEC;

@@ -9,6 +9,7 @@ import { Terminator, reapGroup } from '../child/terminate.ts';
 import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
 import { clearChildAction, preparePulseFile } from '../state/child-heartbeat.ts';
+import { programEnv } from '../runtime/node-env.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
 import { ActionHold } from './action-hold.ts';
@@ -19,7 +20,8 @@ import { clip } from '../util/clip.ts';
 export type Cause = NonNullable<Outcome['cause']>;
 
 export function childEnv(job: Job, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The wrapper's environment, with the Node runtime variables held back from the wrapper itself.
+  const env = programEnv();
   // systemd's notify socket and watchdog belong to the wrapper, not to the child.
   delete env.NOTIFY_SOCKET;
   delete env.WATCHDOG_USEC;
