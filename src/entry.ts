@@ -3,6 +3,9 @@
 import './runtime/node-env.ts';
 import { main } from './cli/main.ts';
 import { EXIT, UserError } from './exit-codes.ts';
+import { surviveStderrErrors } from './log/logger.ts';
+
+surviveStderrErrors();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -1,6 +1,6 @@
 // Facts about processes from /proc. A pid read from a file names a process only together with its
 // start time, its boot and its pid namespace: pids are reused, so a pid alone is never signalled.
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { currentBootId } from '../state/system-clock.ts';
 import { readBoundedText } from '../state/read-bounded.ts';
 
@@ -98,12 +98,31 @@ export function pidNamespace(): string {
   return ns;
 }
 
-/** Is any process left in process group `pgid`? (kill(-pgid, 0), used only during teardown.) */
-export function groupAlive(pgid: number): boolean {
+/** Pids of the processes of session `sid` that are not in process group `sid` (not zombies). */
+export function sessionMembers(sid: number): number[] {
+  if (!Number.isInteger(sid) || sid <= 1) return [];
+  let names: string[];
   try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57) continue;
+    const f = statFields(name);
+    // fields[0] is field 3 (state), [2] field 5 (pgrp), [3] field 6 (session).
+    if (f && f[0] !== 'Z' && f[3] === String(sid) && f[2] !== String(sid)) found.push(Number(name));
+  }
+  return found;
+}
+
+function statFields(pid: string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
   }
 }

@@ -2,6 +2,7 @@
 // and a report descriptor (REPORT_FD, $SAFEHALT_FD in the child) that the wrapper reads.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { ownGroup } from './group-signal.ts';
 import { StderrTail } from './stderr-tail.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -17,8 +18,6 @@ export interface ChildHandle {
   pid: number;
   startedAtMs: number;
   exited: Promise<ChildExit>;
-  /** Signal the whole group; false when it is already gone. */
-  signalGroup(sig: NodeJS.Signals): boolean;
   tail(): string;
   /** The wrapper's read end of the report stream. */
   reports: Readable | null;
@@ -56,20 +55,13 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
     spec.onStderr?.(chunk);
   });
   const pid = child.pid ?? -1;
+  // Registered before anything can signal it; a spawn that failed has no pid and no group.
+  ownGroup(child.pid);
   return {
     pid,
     startedAtMs: Date.now(),
     exited,
     tail: () => tail.text(),
     reports: (child.stdio[REPORT_FD] as Readable | null) ?? null,
-    signalGroup(sig) {
-      if (pid <= 0) return false;
-      try {
-        process.kill(-pid, sig);
-        return true;
-      } catch {
-        return false;
-      }
-    },
   };
 }

@@ -42,19 +42,20 @@ export function programEnv(): NodeJS.ProcessEnv {
   return { ...process.env, ...held };
 }
 
-function reexecWithout(vars: Record<string, string>): void {
+function reexecWithout(vars: Record<string, string>, execve: NonNullable<typeof process.execve>): void {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !(k in vars)) env[k] = v;
   env[CARRIER] = JSON.stringify(vars);
   const args = sea ? [process.execPath, ...process.argv.slice(2)] : [process.execPath, ...process.execArgv, ...process.argv.slice(1)];
-  process.execve(process.execPath, args, env);
+  execve(process.execPath, args, env);
 }
 
 const found = runtimeVars(process.env);
 // The re-executed wrapper has none left, so this happens once (a carrier set from outside only adds).
-if (Object.keys(found).length > 0 && typeof process.execve === 'function') {
+const execve = process.execve?.bind(process);
+if (Object.keys(found).length > 0 && execve) {
   try {
-    reexecWithout({ ...held, ...found });
+    reexecWithout({ ...held, ...found }, execve);
   } catch (e) {
     process.stderr.write(`safehalt: cannot restart itself without ${Object.keys(found).join(', ')} (${(e as Error).message}); unset them for the wrapper\n`);
     process.exit(EXIT.CONFIG);

@@ -10,6 +10,8 @@ import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
 import { clearChildAction, preparePulseFile } from '../state/child-heartbeat.ts';
 import { programEnv } from '../runtime/node-env.ts';
+import { childStopSignal } from '../signals/signal-table.ts';
+import { writeStderr } from '../log/logger.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
 import { ActionHold } from './action-hold.ts';
@@ -40,6 +42,12 @@ export function childEnv(job: Job, extra: Record<string, string>): NodeJS.Proces
   };
 }
 
+/** SIGKILL after the kill timeout or on escalation: said when it happens, and recorded. */
+function killedLog(job: Job, why: 'kill-timeout' | 'escalation'): void {
+  if (why === 'kill-timeout') job.log.warn(`the child did not exit within ${formatDuration(job.cfg.killTimeoutMs)} (--kill-timeout): sending SIGKILL to its process group`);
+  job.event('killed', { signal: 'SIGKILL', why, pid: job.childPid });
+}
+
 /** A service run that stays up for --min-uptime is healthy: the consecutive count resets, and a probe succeeds. */
 async function upForMinUptime(job: Job): Promise<void> {
   await job.save(markHealthy(job.memory));
@@ -61,7 +69,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   preparePulseFile(cfg.stateDir);
   const started = Date.now(); // shown to people
   const startedMono = job.monoNow(); // measured
-  const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: (c) => process.stderr.write(c) });
+  const child = spawnChild({ command: cfg.command, args: cfg.args, env: childEnv(job, extraEnv), onStderr: writeStderr });
   if ('error' in child) {
     clearInflight(cfg.stateDir);
     return { code: child.code, signal: null, durationMs: 0, stderrTail: child.error };
@@ -70,7 +78,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   // start time is there to read and whose pid nobody else has yet.
   const { startTime: pidStartTime, exited: pidExited } = identityOf(child.pid);
   const reports = listenForReports(child, cfg.stateDir, job.iteration, (m) => job.log.warn(m));
-  const term = new Terminator(child, cfg.killTimeoutMs);
+  const term = new Terminator(child.pid, cfg.killTimeoutMs, (why) => killedLog(job, why));
   let cause: Cause | undefined;
   const end = (why: Cause, sig: NodeJS.Signals = 'SIGTERM') => {
     cause ??= why;
@@ -109,8 +117,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
         term.kill();
       } else if (stop.kind === 'USER_KILLED') {
         hold.escalate(); // stop --now does not wait for the action
-        end('stopped', stop.signal ?? 'SIGTERM');
-      } else graceful(stop.signal ?? 'SIGTERM');
+        end('stopped', childStopSignal(stop.signal));
+      } else graceful(childStopSignal(stop.signal));
     } else if (job.controls.pause && cfg.mode === 'service') graceful('SIGTERM');
   };
   const offRequest = job.controls.onRequest(onRequest);
@@ -133,6 +141,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   hold.dispose();
   term.dispose();
   job.terminateChild = null;
+  job.lastEnding = term.firstSignal ? { signal: term.firstSignal, killedBy: term.killedBy } : null;
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
   const unrecorded = await checkpoint;
   // Memory that could not be saved is the error to report; the checkpoint stays (the run's end is unrecorded).
