@@ -20,6 +20,7 @@ import { attachOnHalt } from '../integrations/on-halt.ts';
 import { attachStallDetector } from '../integrations/stall-detector.ts';
 import { attachSignalHandlers } from '../signals/signal-handlers.ts';
 import type { Plugin } from './bus.ts';
+import { isOwnedGroup } from '../child/group-signal.ts';
 import { Controls } from './controls.ts';
 import { Job, type Env } from './job.ts';
 import { appendEvent } from '../state/events.ts';
@@ -69,7 +70,8 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
   const controls = new Controls();
   let job: Job | null = null;
   // Watched from the start: a signal while waiting for the lock or an orphan is a handled stop too.
-  const signals = attachSignalHandlers(controls, env.log, () => job?.childPid ?? null);
+  // Only a child of ours is signalled (not an orphan being waited for).
+  const signals = attachSignalHandlers(controls, env.log, () => (job?.childPid && isOwnedGroup(job.childPid) ? job.childPid : null));
   try {
     return await runLocked(cfg, env, controls, (j) => (job = j));
   } finally {
