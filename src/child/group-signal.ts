@@ -4,12 +4,13 @@
 // spawn that failed has no pid at all. Nothing else in src/ calls process.kill with a signal.
 import { sessionMembers } from './proc.ts';
 
-const owned = new Set<number>();
+/** Groups of ours → forkCount() before their leader was forked (null: unknown, scan every pid). */
+const owned = new Map<number, number | null>();
 
 /** A group we started (its leader's pid); false when the pid cannot be a group of ours. */
-export function ownGroup(pgid: number | undefined): pgid is number {
+export function ownGroup(pgid: number | undefined, forksBefore: number | null = null): pgid is number {
   if (pgid === undefined || !Number.isInteger(pgid) || pgid <= 1 || pgid === process.pid) return false;
-  owned.add(pgid);
+  owned.set(pgid, forksBefore);
   return true;
 }
 
@@ -37,7 +38,7 @@ export function signalGroup(pgid: number, sig: NodeJS.Signals | 0): boolean {
 export function signalSession(sid: number, sig: NodeJS.Signals): boolean {
   if (!owned.has(sid)) return false;
   let any = signalGroup(sid, sig);
-  for (const pid of sessionMembers(sid)) {
+  for (const pid of sessionMembers(sid, owned.get(sid))) {
     try {
       process.kill(pid, sig);
       any = true;
@@ -49,4 +50,4 @@ export function signalSession(sid: number, sig: NodeJS.Signals): boolean {
 }
 
 /** Is any process of the group, or of the session it leads, still there? */
-export const sessionAlive = (sid: number): boolean => signalGroup(sid, 0) || sessionMembers(sid).length > 0;
+export const sessionAlive = (sid: number): boolean => signalGroup(sid, 0) || (owned.has(sid) && sessionMembers(sid, owned.get(sid)).length > 0);

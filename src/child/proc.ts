@@ -98,9 +98,34 @@ export function pidNamespace(): string {
   return ns;
 }
 
-/** Pids of the processes of session `sid` that are not in process group `sid` (not zombies). */
-export function sessionMembers(sid: number): number[] {
+/** Processes (and threads) forked since boot: the `processes` line of /proc/stat; null if unknown. */
+export function forkCount(): number | null {
+  try {
+    const m = /^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+let cachedPidMax: number | null = null;
+function pidMax(): number {
+  try {
+    cachedPidMax ??= Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim()) || 32768;
+  } catch {
+    cachedPidMax = 32768;
+  }
+  return cachedPidMax;
+}
+
+/** Pids of the processes of session `sid` that are not in process group `sid` (not zombies).
+ * `forksBefore` (forkCount() read before the session leader was forked) lets the scan skip every
+ * pid below `sid`: pids are handed out in increasing order, so while fewer processes were forked
+ * since than there are pids above `sid`, every later process has a higher pid. */
+export function sessionMembers(sid: number, forksBefore: number | null = null): number[] {
   if (!Number.isInteger(sid) || sid <= 1) return [];
+  const now = forksBefore === null ? null : forkCount();
+  const above = now !== null && forksBefore !== null && now - forksBefore < pidMax() - sid ? sid : 0;
   let names: string[];
   try {
     names = readdirSync('/proc');
@@ -110,7 +135,7 @@ export function sessionMembers(sid: number): number[] {
   const found: number[] = [];
   for (const name of names) {
     const c = name.charCodeAt(0);
-    if (c < 48 || c > 57) continue;
+    if (c < 48 || c > 57 || Number(name) <= above) continue;
     const f = statFields(name);
     // fields[0] is field 3 (state), [2] field 5 (pgrp), [3] field 6 (session).
     if (f && f[0] !== 'Z' && f[3] === String(sid) && f[2] !== String(sid)) found.push(Number(name));

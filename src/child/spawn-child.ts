@@ -3,6 +3,7 @@
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
 import { ownGroup } from './group-signal.ts';
+import { forkCount } from './proc.ts';
 import { StderrTail } from './stderr-tail.ts';
 import { EXIT } from '../exit-codes.ts';
 
@@ -36,6 +37,7 @@ export type SpawnError = { error: string; code: number };
 export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   const tail = new StderrTail();
   let child;
+  const forksBefore = forkCount(); // lets the session scan skip older pids (proc.ts)
   try {
     child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', 'inherit', 'pipe', 'pipe'] });
   } catch (e) {
@@ -56,7 +58,7 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   });
   const pid = child.pid ?? -1;
   // Registered before anything can signal it; a spawn that failed has no pid and no group.
-  ownGroup(child.pid);
+  ownGroup(child.pid, forksBefore);
   return {
     pid,
     startedAtMs: Date.now(),

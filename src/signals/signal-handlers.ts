@@ -22,7 +22,9 @@ export function attachSignalHandlers(controls: Controls, log: Logger, childPid: 
     else log.info(`${sig} received: no child is running; ignored`);
   };
   const handlers = new Map<NodeJS.Signals, () => void>();
-  for (const sig of STOP_SIGNALS) handlers.set(sig, () => stop(sig));
+  // V8's CPU profiler (node --cpu-prof bin/safehalt, for docs/PERFORMANCE.md) runs on SIGPROF.
+  const profiling = process.execArgv.some((a) => /^--(cpu-)?prof\b/.test(a));
+  for (const sig of STOP_SIGNALS) if (!(profiling && sig === 'SIGPROF')) handlers.set(sig, () => stop(sig));
   for (const sig of FORWARDED_SIGNALS) handlers.set(sig, () => forward(sig));
   for (const [sig, fn] of handlers) process.on(sig, fn);
   return {
