@@ -33,29 +33,41 @@ describe.runIf(bin)('the executable and the Node runtime', () => {
     for (let i = 0; i < 3; i++) run.proc.kill('SIGUSR1');
     await new Promise((r) => setTimeout(r, 700));
     expect(listening(run.proc.pid!)).toEqual([]);
-    expect(run.stderrSoFar()).not.toMatch(/Debugger|inspector|ws:\/\//i);
+    expect(run.stderrSoFar()).not.toMatch(/Debugger|inspector|ws:\/\//i); // also when 9229 is taken
     expect(readJson(path.join(dir, 'heartbeat.json')).childPid).toBe(child);
     run.proc.kill('SIGTERM');
     expect((await run.done).code).toBe(0);
   });
 
-  it('SIGUSR1 over and over from the first instant: never an inspector', async () => {
+  it('SIGUSR1 over and over from the moment Node has set it up, before any code of ours: never an inspector', async () => {
     const dir = stateDir();
     const run = start(['run', '--state-dir', dir, '--', 'sleep', '300']);
+    const pid = run.proc.pid!;
+    // SIGUSR1 (bit 9 of the masks) caught or blocked: the runtime has taken it over.
+    const takenOver = () => {
+      try {
+        const st = readFileSync(`/proc/${pid}/status`, 'utf8');
+        return [...st.matchAll(/^Sig(?:Blk|Cgt):\s*([0-9a-f]+)$/gm)].some((m) => (BigInt(`0x${m[1]}`) & 0x200n) !== 0n);
+      } catch {
+        return false;
+      }
+    };
+    await waitFor(takenOver, 15_000, 'Node to set up SIGUSR1');
     const seen: string[] = [];
-    for (let i = 0; i < 100 && run.proc.exitCode === null && run.proc.signalCode === null; i++) {
+    // Through start-up and on until the child has run for a while.
+    let runningFor = 0;
+    for (let i = 0; i < 2000 && runningFor < 20; i++) {
       run.proc.kill('SIGUSR1');
-      seen.push(...listening(run.proc.pid!));
       await new Promise((r) => setTimeout(r, 15));
+      seen.push(...listening(pid));
+      if (runningFor > 0 || existsSync(path.join(dir, 'heartbeat.json'))) runningFor++;
     }
     expect(seen).toEqual([]);
     run.proc.kill('SIGTERM');
     const r = await run.done;
-    expect(r.stderr).not.toMatch(/Debugger/);
-    // Before Node's start-up has blocked it, SIGUSR1's default action may end the process: then no
-    // child had been started. Otherwise the wrapper stopped cleanly on SIGTERM.
-    if (r.signal === 'SIGUSR1') expect(r.stderr).not.toContain('started sleep');
-    else expect(r.code).toBe(0);
+    // Port 9229 may be taken by another process: Node then says "Starting inspector ... failed".
+    expect(r.stderr).not.toMatch(/Debugger|inspector/i);
+    expect(r.code).toBe(0);
   });
 
   it('NODE_OPTIONS=--require runs nothing inside the wrapper; the child gets NODE_OPTIONS unchanged', async () => {
