@@ -11,7 +11,7 @@ import { FORWARDED_SIGNALS, STOP_SIGNALS, childStopSignal } from './signal-table
 export function attachSignalHandlers(controls: Controls, log: Logger, childPid: () => number | null): Plugin {
   const stop = (sig: NodeJS.Signals) => {
     const pid = childPid();
-    if (controls.signalCount > 0) log.warn(`${sig} again: killing the child now`);
+    if (controls.signalCount > 0) log.warn(pid !== null ? `${sig} again: killing the child now` : `${sig} again: already stopping`);
     else if (pid !== null) log.info(`${sig} received: stopping the child gracefully (${childStopSignal(sig)} to its process group)`);
     else log.info(`${sig} received: stopping`);
     controls.requestStop({ kind: 'SIGNAL', now: true, signal: sig });

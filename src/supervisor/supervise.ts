@@ -80,7 +80,7 @@ export function endingText(job: Job): string {
   if (!e) return 'no child was running';
   if (e.killedBy === 'kill-timeout')
     return `the child did not exit within ${formatDuration(job.cfg.killTimeoutMs)} of ${e.signal} (--kill-timeout) and was killed with SIGKILL`;
-  if (e.killedBy === 'escalation') return `the child was killed with SIGKILL at once (a second signal, or stop --now)`;
+  if (e.killedBy === 'escalation') return `the child was killed with SIGKILL at once (it had been sent ${e.signal} already)`;
   return `the child was stopped gracefully (${e.signal})`;
 }
 >>>>>>> 4d3736c (Every catchable terminating signal stops the child first and records SIGNAL; SIGHUP/SIGUSR2 forwarded, SIGUSR1 ignored; signals watched from the start (--wait-lock, --orphan wait); stderr EPIPE never fatal; one guarded signaller for process groups and sessions; stop messages say when SIGKILL was needed)
@@ -170,8 +170,9 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
 
 /** Backoff or interval: cut short by stop; a pause inside it holds the clock until resumed. */
 async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backoff'): Promise<void> {
+  // A stop that came while the run was being ended: no wait, and the stop message tells of that run.
+  if (delayMs <= 0 || job.controls.stop) return;
   job.lastEnding = null; // a stop during the wait ends no child
-  if (delayMs <= 0) return;
   // The wait is measured on the monotonic clock; only the time shown to people is wall time.
   const until = job.monoNow() + delayMs;
   job.nextStartAt = new Date(Date.now() + delayMs).toISOString();
