@@ -8,8 +8,9 @@ import { isSea } from 'node:sea';
 import { EXIT } from '../exit-codes.ts';
 
 const CARRIER = 'SAFEHALT_HELD_NODE_ENV';
-/** TLS trust only: the wrapper makes no TLS connection, and they are set on most hosts. */
-const HARMLESS = new Set(['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA']);
+/** Not read by the wrapper: TLS trust (it makes no TLS connection; set on many hosts) and NODE_ENV
+ * (a convention of applications, not of Node's runtime; set in most containers). */
+const HARMLESS = new Set(['NODE_EXTRA_CA_CERTS', 'NODE_USE_SYSTEM_CA', 'NODE_ENV']);
 
 const sea = isSea();
 const isRuntimeVar = (name: string) => name.startsWith('NODE_') && !HARMLESS.has(name) && !(sea && name === 'NODE_OPTIONS');

@@ -106,6 +106,16 @@ describe.runIf(bin)('the executable and the Node runtime', () => {
     expect(childEnv.some((l) => l.startsWith('SAFEHALT_HELD_NODE_ENV='))).toBe(false);
   });
 
+  it('NODE_ENV (an application convention) and NODE_EXTRA_CA_CERTS cause no re-exec', async () => {
+    const dir = stateDir();
+    const run = start(['run', '--state-dir', dir, '--', 'sleep', '300'], { env: { NODE_ENV: 'production', NODE_EXTRA_CA_CERTS: '/dev/null' } });
+    await runningChild(dir);
+    // A re-executed wrapper has the carrier variable in its initial environment.
+    expect(readFileSync(`/proc/${run.proc.pid}/environ`, 'utf8').split('\0')).not.toContain(expect.stringMatching(/^SAFEHALT_HELD_NODE_ENV=/));
+    run.proc.kill('SIGTERM');
+    expect((await run.done).code).toBe(0);
+  });
+
   it('the re-executed wrapper keeps its pid (signals reach it as before)', async () => {
     const dir = stateDir();
     const run = start(['run', '--state-dir', dir, '--', 'sleep', '300'], { env: { NODE_DEBUG: 'x' } });
