@@ -141,7 +141,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   hold.dispose();
   term.dispose();
   job.terminateChild = null;
-  job.lastEnding = term.firstSignal ? { signal: term.firstSignal, killedBy: term.killedBy } : null;
+  job.lastEnding = term.started ? { signal: term.firstSignal ?? 'SIGKILL', killedBy: term.killedBy } : null;
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
   const unrecorded = await checkpoint;
   // Memory that could not be saved is the error to report; the checkpoint stays (the run's end is unrecorded).

@@ -32,11 +32,7 @@ function usage(job: Job, m: Memory) {
 async function boundary(job: Job): Promise<number | null> {
   for (;;) {
     const stop = job.controls.stop;
-<<<<<<< HEAD
-    if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(stop.kind, stop.signal, job.cfg.mode), stop.marker);
-=======
     if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(job, stop.kind, stop.signal), stop.marker);
->>>>>>> 4d3736c (Every catchable terminating signal stops the child first and records SIGNAL; SIGHUP/SIGUSR2 forwarded, SIGUSR1 ignored; signals watched from the start (--wait-lock, --orphan wait); stderr EPIPE never fatal; one guarded signaller for process groups and sessions; stop messages say when SIGKILL was needed)
     const marker = firstMarker(stopFiles(job));
     if (marker) {
       job.controls.requestStop({ kind: marker.now ? 'USER_KILLED' : 'STOP_FILE', now: marker.now, marker });
@@ -59,19 +55,10 @@ async function boundary(job: Job): Promise<number | null> {
   }
 }
 
-<<<<<<< HEAD
-const stopMessage = (kind: string, signal: string | undefined, mode: string) =>
-  kind === 'SIGNAL'
-    ? `${signal ?? 'signal'} received; the child was stopped gracefully`
-    : kind === 'USER_KILLED'
-      ? `safehalt stop --now: the child was ${mode === 'service' ? 'killed (SIGKILL)' : 'terminated'}`
-      : 'stop file present';
-=======
 /** What the stop did to the child: graceful, SIGKILL after the kill timeout, or at once. */
 function stopMessage(job: Job, kind: string, signal?: string): string {
   if (kind === 'STOP_FILE') return 'stop file present';
-  const asked = kind === 'SIGNAL' ? `${signal ?? 'signal'} received` : 'safehalt stop --now';
-  return `${asked}; ${endingText(job)}`;
+  return kind === 'SIGNAL' ? `${signal ?? 'signal'} received; ${endingText(job)}` : `safehalt stop --now: ${endingText(job)}`;
 }
 
 /** How the wrapper ended the last run (Job.lastEnding), in words. */
@@ -80,10 +67,10 @@ export function endingText(job: Job): string {
   if (!e) return 'no child was running';
   if (e.killedBy === 'kill-timeout')
     return `the child did not exit within ${formatDuration(job.cfg.killTimeoutMs)} of ${e.signal} (--kill-timeout) and was killed with SIGKILL`;
+  if (e.signal === 'SIGKILL') return 'the child was killed (SIGKILL)';
   if (e.killedBy === 'escalation') return `the child was killed with SIGKILL at once (it had been sent ${e.signal} already)`;
   return `the child was stopped gracefully (${e.signal})`;
 }
->>>>>>> 4d3736c (Every catchable terminating signal stops the child first and records SIGNAL; SIGHUP/SIGUSR2 forwarded, SIGUSR1 ignored; signals watched from the start (--wait-lock, --orphan wait); stderr EPIPE never fatal; one guarded signaller for process groups and sessions; stop messages say when SIGKILL was needed)
 
 /** Fold the outcome into the memory: failure or success, progress token, cost. */
 function record(job: Job, o: Outcome, cls: string | null): Memory {
@@ -155,14 +142,9 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
       return code;
     }
     if (d.kind === 'finish') {
-<<<<<<< HEAD
       const msg = cls === null ? 'the run succeeded' : `the run failed (${cls}); exit status ${d.exitCode}`;
       const failed = cls !== null && d.reason !== 'TIMEOUT';
-      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed', null, failed);
-=======
-      const msg = cls === null ? 'the run succeeded' : `the run failed (${cls})`;
-      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout; ${endingText(job).replace('the child ', 'it ')}` : job.cfg.mode === 'once' ? msg : 'work completed');
->>>>>>> 4d3736c (Every catchable terminating signal stops the child first and records SIGNAL; SIGHUP/SIGUSR2 forwarded, SIGUSR1 ignored; signals watched from the start (--wait-lock, --orphan wait); stderr EPIPE never fatal; one guarded signaller for process groups and sessions; stop messages say when SIGKILL was needed)
+      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout; ${endingText(job).replace('the child ', 'it ')}` : job.cfg.mode === 'once' ? msg : 'work completed', null, failed);
     }
     await pauseBetween(job, d.delayMs, cls === null ? 'waiting' : 'backoff');
   }
