@@ -2,8 +2,8 @@
 # Build safehalt:
 #   1. typecheck (tsc --noEmit)                      skipped with SAFEHALT_SKIP_TYPECHECK=1
 #   2. bundle src/entry.ts -> build/safehalt.cjs     (esbuild, one CommonJS file; bin/safehalt runs it)
-#   3. make sure pkg's Node cache holds the pinned Node (built from the `node` devDependency, no download)
-#   4. standalone executable -> dist/safehalt        (@yao-pkg/pkg --sea: Node single executable application)
+#   3. standalone executable -> dist/safehalt        (Node SEA: packaging/sea/sea-config.json, postject)
+#   4. check that NODE_OPTIONS does not reach the executable
 #   5. smoke check: dist/safehalt --version with an empty environment and no node on PATH
 #
 # Environment:
@@ -15,7 +15,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-# The project's own tools first: node (the pinned `node` devDependency), tsc, esbuild, pkg.
+# The project's own tools first: node (the pinned `node` devDependency), tsc, esbuild, postject.
 # `npm run` does this already; doing it here too lets `bash scripts/build.sh` work on its own.
 export PATH="$ROOT/node_modules/.bin:$PATH"
 
@@ -72,42 +72,32 @@ if [ "${SAFEHALT_SKIP_SEA:-}" = 1 ]; then
   exit 0
 fi
 
-# 3. pkg's Node cache --------------------------------------------------------------------------
-# pkg --sea looks for ~/.pkg-cache/sea/node-vX-OS-ARCH.tar.gz with a `.ok` file beside it
-# (node_modules/@yao-pkg/pkg/lib-es5/sea.js, getNodejsExecutable) and downloads the archive
-# when either is missing. Only the npm registry is reachable here, so build that archive from
-# the binary of the `node` devDependency, laid out like the official one
-# (node-vX-OS-ARCH/bin/node), and write `.ok` last. pkg extracts it on first use.
-CACHE_DIR="$(node -p "require('os').homedir()")/.pkg-cache/sea" # pkg uses os.homedir() too
-NODE_DIRNAME="node-v$NODE_VERSION-$PLATFORM-$ARCH"
-TARBALL="$CACHE_DIR/$NODE_DIRNAME.tar.gz"
-if [ -f "$TARBALL" ] && [ -f "$TARBALL.ok" ]; then
-  say "pkg cache: $TARBALL present"
-else
-  NODE_BIN="$(node -p process.execPath)" # the real binary behind node_modules/.bin/node
-  say "pkg cache: making $TARBALL from $NODE_BIN"
-  mkdir -p "$CACHE_DIR"
-  staging="$(mktemp -d "$CACHE_DIR/.staging.XXXXXX")"
-  trap 'rm -rf "$staging"' EXIT
-  mkdir -p "$staging/$NODE_DIRNAME/bin"
-  cp "$NODE_BIN" "$staging/$NODE_DIRNAME/bin/node"
-  chmod 755 "$staging/$NODE_DIRNAME/bin/node"
-  tar -C "$staging" -cf - "$NODE_DIRNAME" | gzip -1 >"$staging/archive.tar.gz"
-  rm -f "$TARBALL.ok"
-  # A binary pkg extracted from an earlier archive must not outlive it.
-  rm -rf "${CACHE_DIR:?}/$NODE_DIRNAME"
-  mv -f "$staging/archive.tar.gz" "$TARBALL"
-  : >"$TARBALL.ok"
-  rm -rf "$staging"
-  trap - EXIT
-fi
-
-# 4. standalone executable ---------------------------------------------------------------------
-say "sea: pkg --sea -t $TARGET -> $BIN"
+# 3. standalone executable ---------------------------------------------------------------------
+# Node's single executable application, made here (not through pkg, whose simple SEA mode drops
+# every seaConfig option): packaging/sea/sea-config.json bakes the runtime options in.
+#   execArgv ["--disable-sigusr1"]   SIGUSR1 never starts the inspector (Node's default does)
+#   execArgvExtension "none"         NODE_OPTIONS is ignored: it cannot add --require, --inspect...
+# The blob is injected into a copy of the pinned Node binary (the `node` devDependency).
+NODE_BIN="$(node -p process.execPath)" # the real binary behind node_modules/.bin/node
+SEA_CONFIG=packaging/sea/sea-config.json
+BLOB="$(node -p "require('./$SEA_CONFIG').output")"
+say "sea: $SEA_CONFIG + $NODE_BIN -> $BIN"
 mkdir -p dist
-rm -f "$BIN"
-pkg "$BUNDLE" --sea -t "$TARGET" -o "$BIN"
-[ -x "$BIN" ] || die "pkg did not produce $BIN"
+rm -f "$BIN" "$BIN.tmp" "$BLOB"
+node --experimental-sea-config "$SEA_CONFIG" >build/sea-config.log 2>&1 || die "node --experimental-sea-config $SEA_CONFIG failed"
+cp "$NODE_BIN" "$BIN.tmp"
+chmod 755 "$BIN.tmp"
+# postject warns "Can't find string offset for section name" about Node's ELF notes: harmless.
+postject "$BIN.tmp" NODE_SEA_BLOB "$BLOB" --sentinel-fuse NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2 >build/postject.log 2>&1 || {
+  cat build/postject.log >&2
+  die "postject could not inject $BLOB into $BIN"
+}
+mv -f "$BIN.tmp" "$BIN"
+
+# 4. what the executable must refuse ------------------------------------------------------------
+# NODE_OPTIONS must not reach the runtime (execArgvExtension "none"): a bad value would fail here.
+out="$(NODE_OPTIONS=--this-is-not-an-option "$ROOT/$BIN" --version 2>&1)" ||
+  die "$BIN honours NODE_OPTIONS: $out"
 
 # 5. smoke check -------------------------------------------------------------------------------
 # No environment and a PATH with nothing on it: the executable must not need a node of its own.

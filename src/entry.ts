@@ -1,6 +1,11 @@
 // Entry of bin/safehalt and of the standalone executable: run main, exit with its code.
+// First, before any other module: the Node runtime variables are held back from the wrapper.
+import './runtime/node-env.ts';
 import { main } from './cli/main.ts';
 import { EXIT, UserError } from './exit-codes.ts';
+import { surviveStderrErrors } from './log/logger.ts';
+
+surviveStderrErrors();
 
 main(process.argv.slice(2)).then(
   (code) => {

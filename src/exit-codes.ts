@@ -28,7 +28,7 @@ export const signalStatus = (n: number): number => EXIT.SIGNAL_BASE + n;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT] | number;
 
 export const EXIT_MEANINGS: ReadonlyArray<readonly [number, string]> = [
-  [EXIT.OK, 'stopped cleanly: stop file, SIGTERM/SIGINT handled, COMPLETED; in once mode the child succeeded'],
+  [EXIT.OK, 'stopped cleanly: stop file, a stop signal (SIGTERM, SIGINT, ...) handled, COMPLETED; in once mode the child succeeded'],
   [EXIT.USAGE, 'usage error (bad flags, missing command)'],
   [EXIT.CONFIG, 'configuration error, or a state file that cannot be trusted (nothing is overwritten)'],
   [EXIT.HALT_FAILURES, 'safe halt: failure spike or retry limit (FAILURE_SPIKE, RETRY_LIMIT_REACHED)'],

@@ -1,6 +1,6 @@
 // Facts about processes from /proc. A pid read from a file names a process only together with its
 // start time, its boot and its pid namespace: pids are reused, so a pid alone is never signalled.
-import { readlinkSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { currentBootId } from '../state/system-clock.ts';
 import { readBoundedText } from '../state/read-bounded.ts';
 
@@ -98,12 +98,56 @@ export function pidNamespace(): string {
   return ns;
 }
 
-/** Is any process left in process group `pgid`? (kill(-pgid, 0), used only during teardown.) */
-export function groupAlive(pgid: number): boolean {
+/** Processes (and threads) forked since boot: the `processes` line of /proc/stat; null if unknown. */
+export function forkCount(): number | null {
   try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
+    const m = /^processes (\d+)$/m.exec(readFileSync('/proc/stat', 'latin1'));
+    return m ? Number(m[1]) : null;
+  } catch {
+    return null;
+  }
+}
+
+let cachedPidMax: number | null = null;
+function pidMax(): number {
+  try {
+    cachedPidMax ??= Number(readFileSync('/proc/sys/kernel/pid_max', 'latin1').trim()) || 32768;
+  } catch {
+    cachedPidMax = 32768;
+  }
+  return cachedPidMax;
+}
+
+/** Pids of the processes of session `sid` that are not in process group `sid` (not zombies).
+ * `forksBefore` (forkCount() read before the session leader was forked) lets the scan skip every
+ * pid below `sid`: pids are handed out in increasing order, so while fewer processes were forked
+ * since than there are pids above `sid`, every later process has a higher pid. */
+export function sessionMembers(sid: number, forksBefore: number | null = null): number[] {
+  if (!Number.isInteger(sid) || sid <= 1) return [];
+  const now = forksBefore === null ? null : forkCount();
+  const above = now !== null && forksBefore !== null && now - forksBefore < pidMax() - sid ? sid : 0;
+  let names: string[];
+  try {
+    names = readdirSync('/proc');
+  } catch {
+    return [];
+  }
+  const found: number[] = [];
+  for (const name of names) {
+    const c = name.charCodeAt(0);
+    if (c < 48 || c > 57 || Number(name) <= above) continue;
+    const f = statFields(name);
+    // fields[0] is field 3 (state), [2] field 5 (pgrp), [3] field 6 (session).
+    if (f && f[0] !== 'Z' && f[3] === String(sid) && f[2] !== String(sid)) found.push(Number(name));
+  }
+  return found;
+}
+
+function statFields(pid: string): string[] | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  } catch {
+    return null;
   }
 }

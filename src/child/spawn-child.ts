@@ -3,6 +3,8 @@
 // report descriptor (REPORT_FD, $SAFEHALT_FD in the child) that the wrapper reads.
 import { spawn } from 'node:child_process';
 import type { Readable } from 'node:stream';
+import { ownGroup } from './group-signal.ts';
+import { forkCount } from './proc.ts';
 import { StderrTail } from './stderr-tail.ts';
 import { EXIT } from '../exit-codes.ts';
 import { after } from '../util/long-timer.ts';
@@ -22,8 +24,6 @@ export interface ChildHandle {
   exited: Promise<ChildExit>;
   /** After the exit: the last of the output has been read and the sink ended. */
   outputDone: Promise<void>;
-  /** Signal the whole group; false when it is already gone. */
-  signalGroup(sig: NodeJS.Signals): boolean;
   tail(): string;
   /** The wrapper's read end of the report stream. */
   reports: Readable | null;
@@ -47,6 +47,7 @@ export type SpawnError = { error: string; code: number };
 export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   const tail = new StderrTail();
   let child;
+  const forksBefore = forkCount(); // lets the session scan skip older pids (proc.ts)
   try {
     child = spawn(spec.command, spec.args, { env: spec.env, detached: true, stdio: ['inherit', spec.captureStdout ? 'pipe' : 'inherit', 'pipe', 'pipe'] });
   } catch (e) {
@@ -81,6 +82,8 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
   const pid = child.pid ?? -1;
   const ended = (s: NodeJS.ReadableStream | null) => (s ? new Promise<void>((r) => (s.once('end', r), s.once('error', r))) : undefined);
   drained = Promise.all([ended(child.stderr), ended(child.stdout)]);
+  // Registered before anything can signal it; a spawn that failed has no pid and no group.
+  ownGroup(child.pid, forksBefore);
   return {
     pid,
     startedAtMs: Date.now(),
@@ -88,14 +91,5 @@ export function spawnChild(spec: SpawnSpec): ChildHandle | SpawnError {
     outputDone,
     tail: () => tail.text(),
     reports: (child.stdio[REPORT_FD] as Readable | null) ?? null,
-    signalGroup(sig) {
-      if (pid <= 0) return false;
-      try {
-        process.kill(-pid, sig);
-        return true;
-      } catch {
-        return false;
-      }
-    },
   };
 }

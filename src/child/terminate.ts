@@ -1,34 +1,48 @@
-// Ending a process group: a signal, SIGKILL after the grace period, SIGKILL at once on escalation.
-// After the leader is gone, stragglers of its group (grandchildren) get the same treatment.
-import { groupAlive } from './proc.ts';
-import type { ChildHandle } from './spawn-child.ts';
+// Ending a child: a signal to its process group and the rest of its session, SIGKILL after the
+// grace period, SIGKILL at once on escalation. After the leader is gone, what is left of its
+// session (grandchildren, `set -m` jobs) gets the same treatment. Every signal goes through
+// group-signal.ts, which refuses any process that is not ours.
+import { releaseGroup, sessionAlive, signalSession } from './group-signal.ts';
 import { after, sleep, type Cancel } from '../util/long-timer.ts';
+
+/** How a child that was asked to stop was ended: null while only the first signal was sent. */
+export type KilledBy = 'kill-timeout' | 'escalation' | null;
 
 export class Terminator {
   private killTimer: Cancel | null = null;
   started = false;
+  /** The first signal sent, and whether SIGKILL followed (and why). */
+  firstSignal: NodeJS.Signals | null = null;
+  killedBy: KilledBy = null;
 
-  private readonly child: ChildHandle;
+  private readonly pgid: number;
   private readonly killTimeoutMs: number;
+  private readonly onKill: (why: Exclude<KilledBy, null>) => void;
 
-  constructor(child: ChildHandle, killTimeoutMs: number) {
-    this.child = child;
+  constructor(pgid: number, killTimeoutMs: number, onKill: (why: Exclude<KilledBy, null>) => void = () => {}) {
+    this.pgid = pgid;
     this.killTimeoutMs = killTimeoutMs;
+    this.onKill = onKill;
   }
 
   /** First call sends `sig` and arms SIGKILL; a later call escalates to SIGKILL at once. */
   terminate(sig: NodeJS.Signals = 'SIGTERM'): void {
     if (this.started) return this.kill();
     this.started = true;
-    this.child.signalGroup(sig);
+    this.firstSignal = sig;
+    signalSession(this.pgid, sig);
     // SIGCONT wakes a stopped group so that it can act on the signal.
-    this.child.signalGroup('SIGCONT');
-    this.killTimer = after(this.killTimeoutMs, () => this.kill());
+    signalSession(this.pgid, 'SIGCONT');
+    this.killTimer = after(this.killTimeoutMs, () => this.kill('kill-timeout'));
   }
 
-  kill(): void {
+  kill(why: Exclude<KilledBy, null> = 'escalation'): void {
     this.started = true;
-    this.child.signalGroup('SIGKILL');
+    if (this.killedBy === null) {
+      this.killedBy = why;
+      this.onKill(why);
+    }
+    signalSession(this.pgid, 'SIGKILL');
   }
 
   dispose(): void {
@@ -39,28 +53,25 @@ export class Terminator {
 
 const NEVER = new AbortController().signal;
 
-/** After the leader exited: TERM what is left of the group, KILL it after the grace period. Polls
- * only here, briefly, since the exit of a process that is not our child cannot be awaited. */
+/** After the leader exited: TERM what is left of its session, KILL it after the grace period, then
+ * forget the group. Polls only here, briefly: the exit of a process that is not our child cannot be
+ * awaited. True when something was left. */
 export async function reapGroup(pgid: number, killTimeoutMs: number): Promise<boolean> {
-  if (pgid <= 0 || !groupAlive(pgid)) return false;
   try {
-    process.kill(-pgid, 'SIGTERM');
-    process.kill(-pgid, 'SIGCONT');
-  } catch {
-    return false;
-  }
-  // On the monotonic clock: a wall-clock jump must not postpone the SIGKILL by hours.
-  const deadline = performance.now() + killTimeoutMs;
-  while (groupAlive(pgid)) {
-    if (performance.now() >= deadline) {
-      try {
-        process.kill(-pgid, 'SIGKILL');
-      } catch {
-        /* gone */
+    if (!sessionAlive(pgid)) return false;
+    signalSession(pgid, 'SIGTERM');
+    signalSession(pgid, 'SIGCONT');
+    // On the monotonic clock: a wall-clock jump must not postpone the SIGKILL by hours.
+    const deadline = performance.now() + killTimeoutMs;
+    while (sessionAlive(pgid)) {
+      if (performance.now() >= deadline) {
+        signalSession(pgid, 'SIGKILL');
+        break;
       }
-      break;
+      await sleep(20, NEVER);
     }
-    await sleep(20, NEVER);
+    return true;
+  } finally {
+    releaseGroup(pgid);
   }
-  return true;
 }

@@ -4,6 +4,8 @@
 // as command text. Bounded by --on-halt-timeout (SIGTERM to its group, SIGKILL 1s later); a failure
 // is logged and changes nothing else: the halt and its exit code stand.
 import { spawn } from 'node:child_process';
+import { ownGroup, releaseGroup, signalGroup } from '../child/group-signal.ts';
+import { programEnv } from '../runtime/node-env.ts';
 import { formatDuration } from '../util/duration.ts';
 import { after, type Cancel } from '../util/long-timer.ts';
 import type { Plugin } from '../supervisor/bus.ts';
@@ -12,7 +14,7 @@ import type { Job } from '../supervisor/job.ts';
 const KILL_GRACE_MS = 1000;
 
 export function hookEnv(job: Job, stopReasonFile: string, reason: string): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  const env = programEnv();
   // systemd's notify socket and watchdog belong to the wrapper.
   delete env.NOTIFY_SOCKET;
   delete env.WATCHDOG_USEC;
@@ -24,13 +26,9 @@ export function hookEnv(job: Job, stopReasonFile: string, reason: string): NodeJ
 export function runHook(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: number): Promise<{ ok: boolean; what: string }> {
   return new Promise((resolve) => {
     const child = spawn(argv[0], argv.slice(1), { env, detached: true, stdio: ['ignore', 'inherit', 'inherit'] });
-    const group = (sig: NodeJS.Signals) => {
-      try {
-        process.kill(-child.pid!, sig);
-      } catch {
-        /* gone */
-      }
-    };
+    const pgid = child.pid;
+    ownGroup(pgid);
+    const group = (sig: NodeJS.Signals) => pgid !== undefined && signalGroup(pgid, sig);
     let timedOut = false;
     let kill: Cancel = () => {};
     const term = after(timeoutMs, () => {
@@ -39,6 +37,7 @@ export function runHook(argv: string[], env: NodeJS.ProcessEnv, timeoutMs: numbe
       kill = after(KILL_GRACE_MS, () => group('SIGKILL'));
     });
     const done = (ok: boolean, what: string) => {
+      if (pgid !== undefined) releaseGroup(pgid);
       term();
       kill();
       resolve({ ok, what });

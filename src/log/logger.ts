@@ -24,8 +24,20 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
+/** A reader of stderr that goes away (`2>&1 | head -1`, journald restarted) must never end the
+ * wrapper: the error (EPIPE) is swallowed, and what is written after it is dropped. Called once by
+ * src/entry.ts, before anything is written. */
+export function surviveStderrErrors(): void {
+  process.stderr.on('error', () => undefined);
+}
+
+/** Write to stderr unless it is known to be gone. */
+export function writeStderr(data: string | Buffer): void {
+  if (!process.stderr.destroyed) process.stderr.write(data);
+}
+
 export function createLogger(o: LoggerOptions): Logger {
-  const write = o.write ?? ((line: string) => process.stderr.write(line));
+  const write = o.write ?? writeStderr;
   let held: (() => void) | null = null;
   // Messages carry texts from users and state files: never a raw control character (util/printable.ts).
   const line = (level: Level, msg: string, fields: Record<string, unknown>) => {

@@ -4,7 +4,7 @@ import { EXIT } from '../exit-codes.ts';
 export const STOP_REASONS = {
   COMPLETED: { exit: EXIT.OK, means: 'the job finished its work (loop --max-iterations, or a service that exited 0 with --restart on-failure)', next: 'nothing to do' },
   STOP_FILE: { exit: EXIT.OK, means: 'a stop file was present', next: 'safehalt resume (removes the stop file), then start the job' },
-  SIGNAL: { exit: EXIT.OK, means: 'SIGTERM or SIGINT was handled: the child was stopped gracefully', next: 'start the job again when wanted' },
+  SIGNAL: { exit: EXIT.OK, means: 'a stop signal (SIGTERM, SIGINT, SIGQUIT, ...) was handled: the child was stopped, with SIGKILL if it outlived --kill-timeout', next: 'start the job again when wanted' },
   USER_KILLED: { exit: EXIT.OK, means: 'safehalt stop --now terminated the child', next: 'safehalt resume, then start the job' },
   USER_PAUSED: { exit: EXIT.PAUSED, means: 'the job is paused (.pause)', next: 'safehalt resume' },
   FAILURE_SPIKE: { exit: EXIT.HALT_FAILURES, means: 'failures spiked within a window', next: 'fix the cause, then safehalt resume --reason "..."' },

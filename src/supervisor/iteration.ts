@@ -9,6 +9,8 @@ import { Terminator, reapGroup } from '../child/terminate.ts';
 import { clearInflight, writeInflight } from '../state/inflight.ts';
 import { filePath } from '../state/files.ts';
 import { clearChildAction, preparePulseFile } from '../state/child-heartbeat.ts';
+import { programEnv } from '../runtime/node-env.ts';
+import { childStopSignal } from '../signals/signal-table.ts';
 import type { Job } from './job.ts';
 import { probeSucceeded } from './probe-run.ts';
 import { ActionHold } from './action-hold.ts';
@@ -20,7 +22,8 @@ import { childOutput } from '../log/child-output.ts';
 export type Cause = NonNullable<Outcome['cause']>;
 
 export function childEnv(job: Job, extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...process.env };
+  // The wrapper's environment, with the Node runtime variables held back from the wrapper itself.
+  const env = programEnv();
   // systemd's notify socket and watchdog belong to the wrapper, not to the child.
   delete env.NOTIFY_SOCKET;
   delete env.WATCHDOG_USEC;
@@ -37,6 +40,12 @@ export function childEnv(job: Job, extra: Record<string, string>): NodeJS.Proces
     SAFEHALT_FD: String(REPORT_FD),
     ...extra,
   };
+}
+
+/** SIGKILL after the kill timeout or on escalation: said when it happens, and recorded. */
+function killedLog(job: Job, why: 'kill-timeout' | 'escalation'): void {
+  if (why === 'kill-timeout') job.log.warn(`the child did not exit within ${formatDuration(job.cfg.killTimeoutMs)} (--kill-timeout): sending SIGKILL to its process group`);
+  job.event('killed', { signal: 'SIGKILL', why, pid: job.childPid });
 }
 
 /** A service run that stays up for --min-uptime is healthy: the consecutive count resets, and a probe succeeds. */
@@ -70,7 +79,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   // start time is there to read and whose pid nobody else has yet.
   const { startTime: pidStartTime, exited: pidExited } = identityOf(child.pid);
   const reports = listenForReports(child, cfg.stateDir, job.iteration, (m) => job.log.warn(m));
-  const term = new Terminator(child, cfg.killTimeoutMs);
+  const term = new Terminator(child.pid, cfg.killTimeoutMs, (why) => killedLog(job, why));
   let cause: Cause | undefined;
   const end = (why: Cause, sig: NodeJS.Signals = 'SIGTERM') => {
     cause ??= why;
@@ -109,8 +118,8 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
         term.kill();
       } else if (stop.kind === 'USER_KILLED') {
         hold.escalate(); // stop --now does not wait for the action
-        end('stopped', stop.signal ?? 'SIGTERM');
-      } else graceful(stop.signal ?? 'SIGTERM');
+        end('stopped', childStopSignal(stop.signal));
+      } else graceful(childStopSignal(stop.signal));
     } else if (job.controls.pause && cfg.mode === 'service') graceful('SIGTERM');
   };
   const offRequest = job.controls.onRequest(onRequest);
@@ -139,6 +148,7 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
   job.terminateChild = null;
   await child.outputDone;
   output.ended();
+  job.lastEnding = term.started ? { signal: term.firstSignal ?? 'SIGKILL', killedBy: term.killedBy } : null;
   await reapGroup(child.pid, term.started ? 0 : cfg.killTimeoutMs);
   const unrecorded = await checkpoint;
   // Memory that could not be saved is the error to report; the checkpoint stays (the run's end is unrecorded).

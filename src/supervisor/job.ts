@@ -3,6 +3,7 @@ import type { RunConfig } from '../config/run-config.ts';
 import type { Clock } from '../policy/clock.ts';
 import { nextIteration, type Memory } from '../policy/memory.ts';
 import type { Logger } from '../log/logger.ts';
+import type { KilledBy } from '../child/terminate.ts';
 import { saveMemory } from '../state/memory-store.ts';
 import { appendEvent } from '../state/events.ts';
 import { Bus, type Phase } from './bus.ts';
@@ -23,7 +24,8 @@ export interface Waited {
 
 export class Job {
   readonly bus = new Bus();
-  readonly controls = new Controls();
+  /** Given by runJob, which watches signals before the job exists (lock, orphan wait). */
+  readonly controls: Controls;
   phase: Phase = 'starting';
   iteration = 0;
   iterationsThisRun = 0;
@@ -39,6 +41,9 @@ export class Job {
   probing = false;
   /** The --on-halt hook, when configured (integrations/on-halt.ts). */
   onHalt: ((stopReasonFile: string, reason: string) => Promise<void>) | null = null;
+  /** How the last run was ended by the wrapper (first signal, SIGKILL after it and why); null when
+   * it ended by itself. What the stop message says. */
+  lastEnding: { signal: NodeJS.Signals; killedBy: KilledBy } | null = null;
   /** Set while a child runs: end it, giving the cause (stall detector, budgets). */
   terminateChild: ((cause: 'timeout' | 'stalled' | 'stopped' | 'budget') => void) | null = null;
   readonly startedWall = Date.now();
@@ -49,8 +54,9 @@ export class Job {
   readonly env: Env;
   memory: Memory;
 
-  constructor(cfg: RunConfig, env: Env, memory: Memory) {
+  constructor(cfg: RunConfig, env: Env, memory: Memory, controls: Controls = new Controls()) {
     this.cfg = cfg;
+    this.controls = controls;
     this.startedMono = env.clock.now().mono;
     this.env = env;
     this.memory = memory;

@@ -22,7 +22,12 @@ import { attachOnHalt } from '../integrations/on-halt.ts';
 import { attachStallDetector } from '../integrations/stall-detector.ts';
 import { attachSignalHandlers } from '../signals/signal-handlers.ts';
 import type { Plugin } from './bus.ts';
+import { isOwnedGroup } from '../child/group-signal.ts';
+import { Controls } from './controls.ts';
 import { Job, type Env } from './job.ts';
+import { appendEvent } from '../state/events.ts';
+import { filePath } from '../state/files.ts';
+import { firstMarker } from '../state/markers.ts';
 import { writeItemsDefault } from '../items/config.ts';
 import { preflight } from './startup.ts';
 import { supervise } from './supervise.ts';
@@ -37,14 +42,16 @@ export function defaultEnv(cfg: RunConfig): Env {
   };
 }
 
-async function lock(cfg: RunConfig, log: Logger): Promise<LockResult> {
+/** The lock, waiting up to --wait-lock for it; a signal or a stop file ends the wait ('stopped'). */
+async function lock(cfg: RunConfig, log: Logger, controls: Controls): Promise<LockResult | 'stopped'> {
   const deadline = performance.now() + cfg.waitLockMs;
   const onCompromised = (e: Error) => log.error(`the job's lock was lost (${e.message}); another run may start`);
   for (let announced = false; ; announced = true) {
     const r = await tryLock(cfg.stateDir, onCompromised);
     if (r.ok || performance.now() >= deadline) return r;
+    if (controls.stop || firstMarker([filePath(cfg.stateDir, 'stop'), ...cfg.stopFiles])) return 'stopped';
     if (!announced) log.info(`waiting up to ${formatDuration(cfg.waitLockMs)} for the run holding the lock${r.owner ? ` (pid ${r.owner.pid})` : ''}`);
-    await sleep(Math.min(200, deadline - performance.now()), new AbortController().signal);
+    await sleep(Math.min(200, deadline - performance.now()), controls.signal);
   }
 }
 
@@ -57,12 +64,39 @@ function remember(cfg: RunConfig, log: Logger): void {
   }
 }
 
+/** Stopped while waiting for another run's lock: that run owns the job's files (its stop-reason.json
+ * stays its own); this one only logs, appends an event, and exits 0 as a handled stop does. */
+function stoppedWaiting(cfg: RunConfig, log: Logger, controls: Controls): number {
+  const why = controls.stop?.signal ? `${controls.stop.signal} received` : 'a stop file is present';
+  log.info(`stopped (${controls.stop ? 'SIGNAL' : 'STOP_FILE'}) while waiting for the lock: ${why}; the child was not started`);
+  try {
+    appendEvent(cfg.stateDir, 'stopped', { reason: controls.stop ? 'SIGNAL' : 'STOP_FILE', exitCode: EXIT.OK, message: `${why} while waiting for the lock`, waitingForLock: true });
+  } catch (e) {
+    log.warn(`cannot append to events.jsonl: ${(e as Error).message}`);
+  }
+  return EXIT.OK;
+}
+
 export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promise<number> {
+  const controls = new Controls();
+  let job: Job | null = null;
+  // Watched from the start: a signal while waiting for the lock or an orphan is a handled stop too.
+  // Only a child of ours is signalled (not an orphan being waited for).
+  const signals = attachSignalHandlers(controls, env.log, () => (job?.childPid && isOwnedGroup(job.childPid) ? job.childPid : null));
+  try {
+    return await runLocked(cfg, env, controls, (j) => (job = j));
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function runLocked(cfg: RunConfig, env: Env, controls: Controls, created: (job: Job) => void): Promise<number> {
   warnIfPid1(env.log);
   prepareStateDir(cfg.stateDir, { create: true });
   // Before the lock and before any child: a foreign run.lock is 78 naming it, not "busy" for a minute.
   vetLayout(cfg.stateDir);
-  const held = await lock(cfg, env.log);
+  const held = await lock(cfg, env.log, controls);
+  if (held === 'stopped') return stoppedWaiting(cfg, env.log, controls);
   if (!held.ok) {
     env.log.error(`busy: another run of this job holds ${cfg.stateDir}/run.lock${held.owner ? ` (pid ${held.owner.pid})` : ''}; not starting a second copy`);
     return EXIT.BUSY;
@@ -75,7 +109,8 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
     readInflight(cfg.stateDir);
     readChildHeartbeat(cfg.stateDir);
     if (cfg.maxRetriesPerItem !== null) writeItemsDefault(cfg.stateDir, cfg.maxRetriesPerItem);
-    const job = new Job(cfg, env, memory);
+    const job = new Job(cfg, env, memory, controls);
+    created(job);
     remember(cfg, env.log);
     const first = await preflight(job);
     // A refused start, a stop file, a pause: no plugin is up, so the metrics file is refreshed here.
@@ -86,7 +121,6 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
     // Written at once: proves the memory can be recorded before any child is started.
     await job.save(job.memory);
     plugins.push(
-      attachSignalHandlers(job, (sig) => job.childPid && signalGroup(job.childPid, sig)),
       attachHeartbeatFile(job),
       attachMarkerWatcher(job),
       attachStallDetector(job),
@@ -100,13 +134,5 @@ export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promis
   } finally {
     for (const p of plugins.reverse()) await p.dispose();
     await held.release().catch(() => undefined);
-  }
-}
-
-function signalGroup(pid: number, sig: NodeJS.Signals): void {
-  try {
-    process.kill(-pid, sig);
-  } catch {
-    /* gone */
   }
 }

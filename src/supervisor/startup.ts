@@ -4,6 +4,7 @@ import { EXIT } from '../exit-codes.ts';
 import { resumeCommand } from '../policy/stop-report.ts';
 import { isSameProcess, type ProcessIdentity } from '../child/proc.ts';
 import { reapGroup } from '../child/terminate.ts';
+import { ownGroup } from '../child/group-signal.ts';
 import { readChildHeartbeat } from '../state/child-heartbeat.ts';
 import { filePath } from '../state/files.ts';
 import { readInflight, type Inflight } from '../state/inflight.ts';
@@ -112,6 +113,9 @@ async function orphan(job: Job, child: ProcessIdentity): Promise<number | null> 
   job.event('orphan', { pid, action: cfg.orphan });
   if (cfg.orphan === 'kill') {
     job.log.warn(`the previous child (pid ${pid}) is still running: stopping it (--orphan kill)`);
+    // Identified by pid and start time above: the one process group not started by this wrapper
+    // that it may signal.
+    ownGroup(pid);
     await reapGroup(pid, cfg.killTimeoutMs);
     return null;
   }
@@ -120,6 +124,8 @@ async function orphan(job: Job, child: ProcessIdentity): Promise<number | null> 
   job.enter('running', 'orphan');
   // Not our child, so its exit cannot be awaited: look once a second, and only in this rare case.
   while (isSameProcess(child)) {
+    const marker = firstMarker(stopFiles(job));
+    if (marker && !job.controls.stop) job.controls.requestStop({ kind: marker.now ? 'USER_KILLED' : 'STOP_FILE', now: marker.now, marker });
     if (job.controls.stop) return finishStopped(job, job.controls.stop.kind, EXIT.OK, 'stopped while waiting for the previous child to exit', job.controls.stop.marker);
     await sleep(1000, job.controls.signal);
   }

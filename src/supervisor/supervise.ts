@@ -34,7 +34,7 @@ function usage(job: Job, m: Memory) {
 async function boundary(job: Job): Promise<number | null> {
   for (;;) {
     const stop = job.controls.stop;
-    if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(stop.kind, stop.signal, job.cfg.mode), stop.marker);
+    if (stop) return finishStopped(job, stop.kind, EXIT.OK, stopMessage(job, stop.kind, stop.signal), stop.marker);
     const marker = firstMarker(stopFiles(job));
     if (marker) {
       job.controls.requestStop({ kind: marker.now ? 'USER_KILLED' : 'STOP_FILE', now: marker.now, marker });
@@ -46,6 +46,7 @@ async function boundary(job: Job): Promise<number | null> {
     const pause = firstMarker([filePath(job.cfg.stateDir, 'pause')]);
     job.controls.setPause(pause);
     if (!pause) return null;
+    job.lastEnding = null; // a stop while paused ends no child
     if (job.phase !== 'paused') {
       job.event('paused', { by: pause.by, reason: pause.reason });
       job.log.info(`paused${pause.by ? ` by ${pause.by}` : ''}${pause.reason ? `: ${pause.reason}` : ''}; waiting for: ${jobHint('resume', job.cfg.stateDir)}`);
@@ -56,12 +57,22 @@ async function boundary(job: Job): Promise<number | null> {
   }
 }
 
-const stopMessage = (kind: string, signal: string | undefined, mode: string) =>
-  kind === 'SIGNAL'
-    ? `${signal ?? 'signal'} received; the child was stopped gracefully`
-    : kind === 'USER_KILLED'
-      ? `safehalt stop --now: the child was ${mode === 'service' ? 'killed (SIGKILL)' : 'terminated'}`
-      : 'stop file present';
+/** What the stop did to the child: graceful, SIGKILL after the kill timeout, or at once. */
+function stopMessage(job: Job, kind: string, signal?: string): string {
+  if (kind === 'STOP_FILE') return 'stop file present';
+  return kind === 'SIGNAL' ? `${signal ?? 'signal'} received; ${endingText(job)}` : `safehalt stop --now: ${endingText(job)}`;
+}
+
+/** How the wrapper ended the last run (Job.lastEnding), in words. */
+export function endingText(job: Job): string {
+  const e = job.lastEnding;
+  if (!e) return 'no child was running';
+  if (e.killedBy === 'kill-timeout')
+    return `the child did not exit within ${formatDuration(job.cfg.killTimeoutMs)} of ${e.signal} (--kill-timeout) and was killed with SIGKILL`;
+  if (e.signal === 'SIGKILL') return 'the child was killed (SIGKILL)';
+  if (e.killedBy === 'escalation') return `the child was killed with SIGKILL at once (it had been sent ${e.signal} already)`;
+  return `the child was stopped gracefully (${e.signal})`;
+}
 
 /** Fold the outcome into the memory: failure or success, progress token, cost. */
 function record(job: Job, o: Outcome, v: Verdict | null): Memory {
@@ -143,7 +154,7 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
     if (d.kind === 'finish') {
       const msg = cls === null ? 'the run succeeded' : `the run failed (${cls}); exit status ${d.exitCode}`;
       const failed = cls !== null && d.reason !== 'TIMEOUT';
-      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout and was stopped` : job.cfg.mode === 'once' ? msg : 'work completed', null, failed);
+      return finishStopped(job, d.reason, d.exitCode, d.reason === 'TIMEOUT' ? `the run took longer than the timeout; ${endingText(job).replace('the child ', 'it ')}` : job.cfg.mode === 'once' ? msg : 'work completed', null, failed);
     }
     await pauseBetween(job, d.delayMs, cls === null ? 'waiting' : 'backoff', d.retryAfter ?? null);
   }
@@ -151,7 +162,9 @@ export async function supervise(job: Job, firstEnv: Record<string, string>): Pro
 
 /** Backoff or interval: cut short by stop; a pause inside it holds the clock until resumed. */
 async function pauseBetween(job: Job, delayMs: number, phase: 'waiting' | 'backoff', hint: RetryHint | null = null): Promise<void> {
-  if (delayMs <= 0) return;
+  // A stop that came while the run was being ended: no wait, and the stop message tells of that run.
+  if (delayMs <= 0 || job.controls.stop) return;
+  job.lastEnding = null; // a stop during the wait ends no child
   // The wait is measured on the monotonic clock; only the time shown to people is wall time.
   const until = job.monoNow() + delayMs;
   job.nextStartAt = new Date(Date.now() + delayMs).toISOString();
