@@ -34,6 +34,7 @@ ARCH="$(node -p process.arch)"
 TARGET="node$NODE_VERSION-$PLATFORM-$ARCH"
 ENTRY="${SAFEHALT_ENTRY:-src/entry.ts}"
 BUNDLE=build/safehalt.cjs
+COLD=build/safehalt-cold.cjs # the cold half, written beside it (scripts/bundle.mjs)
 BIN=dist/safehalt
 PKG_VERSION="$(node -p "require('./package.json').version")"
 
@@ -46,24 +47,10 @@ else
 fi
 
 # 2. bundle ------------------------------------------------------------------------------------
-# A SEA runs one CommonJS script, so everything (yargs, chokidar, ...) goes into one file.
-# ESM dependencies read import.meta.url (yargs: createRequire(import.meta.url)); in CommonJS
-# output that is undefined, so it is defined from __filename by the banner.
-# string-width (cliui's, for the help layout) is replaced by src/cli/string-width.ts: the package
-# builds an Intl.Segmenter and a \p{RGI_Emoji} regex when loaded, ~30 ms of every start-up.
+# One CommonJS file (a SEA runs one script); scripts/bundle.mjs says how it is laid out and why.
 say "bundle: $ENTRY -> $BUNDLE"
 mkdir -p build
-esbuild "$ENTRY" \
-  --bundle \
-  --platform=node \
-  --format=cjs \
-  --target=node24 \
-  --define:import.meta.url=__import_meta_url \
-  --banner:js="const __import_meta_url = require('url').pathToFileURL(__filename).href;" \
-  --alias:string-width=./src/cli/string-width.ts \
-  --outfile="$BUNDLE.tmp" \
-  --log-level=warning
-mv -f "$BUNDLE.tmp" "$BUNDLE"
+node scripts/bundle.mjs "$ENTRY" "$BUNDLE"
 out="$(node "$BUNDLE" --version)" || die "node $BUNDLE --version failed"
 [ "$out" = "$PKG_VERSION" ] || die "node $BUNDLE --version printed '$out', expected '$PKG_VERSION'"
 
@@ -103,10 +90,12 @@ else
 fi
 
 # 4. standalone executable ---------------------------------------------------------------------
-say "sea: pkg --sea -t $TARGET -> $BIN"
+say "sea: pkg simple SEA mode (scripts/sea.mjs), $TARGET -> $BIN"
 mkdir -p dist
 rm -f "$BIN"
-pkg "$BUNDLE" --sea -t "$TARGET" -o "$BIN"
+# The cold half of the bundle travels inside the executable as a SEA asset (scripts/bundle.mjs).
+SEA_CONFIG="$(printf '{"assets": {"%s": "%s"}}' "$(basename "$COLD")" "$ROOT/$COLD")"
+node scripts/sea.mjs "$ROOT/$BUNDLE" "$ROOT/$BIN" "$TARGET" "$SEA_CONFIG"
 [ -x "$BIN" ] || die "pkg did not produce $BIN"
 
 # 5. smoke check -------------------------------------------------------------------------------

@@ -1,15 +1,25 @@
-// Entry of bin/safehalt and of the standalone executable: run main, exit with its code.
-import { main } from './cli/main.ts';
-import { EXIT, UserError } from './exit-codes.ts';
+// Entry of bin/safehalt and of the standalone executable: run the command, exit with its code.
+// The plain lines of the hot commands run without the full parser (cli/fast/); the rest, and every
+// line the fast parser declines, go to the full parser (cli/main.ts), loaded only then.
+import { runFast } from './cli/fast/dispatch.ts';
+import { loadCold } from './cli/fast/cold-main.ts';
+import { EXIT, isUserError } from './exit-codes.ts';
 
-main(process.argv.slice(2)).then(
+async function start(argv: string[]): Promise<number> {
+  const fast = await runFast(argv);
+  if (fast !== null) return fast;
+  const { main } = await loadCold();
+  return main(argv);
+}
+
+start(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Leftover handles (a watcher being closed) must not keep a finished command alive.
     setImmediate(() => process.exit(code));
   },
   (e: unknown) => {
-    if (e instanceof UserError) {
+    if (isUserError(e)) {
       process.stderr.write(`safehalt: ${e.message}\n`);
       process.exit(e.exitCode);
     }

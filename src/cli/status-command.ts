@@ -3,7 +3,7 @@ import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { resolveStateDir, prepareStateDir } from '../state/state-dir.ts';
 import { readStatus } from '../status/read-status.ts';
 import { renderText } from '../status/render-text.ts';
-import { watchStatus } from '../status/watch-status.ts';
+import { loadCold } from './fast/cold-main.ts';
 
 export const statusCommand: Command = {
   command: 'status',
@@ -21,7 +21,7 @@ export const statusCommand: Command = {
   run: async (a) => {
     const { dir, name } = resolveStateDir({ stateDir: a['state-dir'] as string, name: a.name as string });
     prepareStateDir(dir, { create: false, readOnly: true });
-    if (a.watch) return watchStatus(dir, name, Boolean(a.json));
+    if (a.watch) return (await loadCold()).watchStatus(dir, name, Boolean(a.json));
     const v = readStatus(dir, name);
     process.stdout.write(a.json ? JSON.stringify(v, null, 2) + '\n' : renderText(v));
     return v.exitCode;
