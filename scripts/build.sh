@@ -35,6 +35,7 @@ TARGET="node$NODE_VERSION-$PLATFORM-$ARCH"
 ENTRY="${SAFEHALT_ENTRY:-src/entry.ts}"
 BUNDLE=build/safehalt.cjs
 COLD=build/safehalt-cold.cjs # the cold half, written beside it (scripts/bundle.mjs)
+HELP=build/safehalt-help.json # the --help texts (scripts/help-texts.mjs)
 BIN=dist/safehalt
 PKG_VERSION="$(node -p "require('./package.json').version")"
 
@@ -51,6 +52,8 @@ fi
 say "bundle: $ENTRY -> $BUNDLE"
 mkdir -p build
 node scripts/bundle.mjs "$ENTRY" "$BUNDLE"
+# --help texts rendered now, printed without the full parser (src/cli/fast/help.ts).
+node scripts/help-texts.mjs "$COLD" "$HELP"
 out="$(node "$BUNDLE" --version)" || die "node $BUNDLE --version failed"
 [ "$out" = "$PKG_VERSION" ] || die "node $BUNDLE --version printed '$out', expected '$PKG_VERSION'"
 
@@ -94,7 +97,7 @@ say "sea: pkg simple SEA mode (scripts/sea.mjs), $TARGET -> $BIN"
 mkdir -p dist
 rm -f "$BIN"
 # The cold half of the bundle travels inside the executable as a SEA asset (scripts/bundle.mjs).
-SEA_CONFIG="$(printf '{"assets": {"%s": "%s"}}' "$(basename "$COLD")" "$ROOT/$COLD")"
+SEA_CONFIG="$(printf '{"assets": {"%s": "%s", "%s": "%s"}}' "$(basename "$COLD")" "$ROOT/$COLD" "$(basename "$HELP")" "$ROOT/$HELP")"
 node scripts/sea.mjs "$ROOT/$BUNDLE" "$ROOT/$BIN" "$TARGET" "$SEA_CONFIG"
 [ -x "$BIN" ] || die "pkg did not produce $BIN"
 

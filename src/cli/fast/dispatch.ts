@@ -5,6 +5,7 @@ import type { Command } from '../command.ts';
 import { specOf } from './recorder.ts';
 import { parseFast } from './parse.ts';
 import { VERSION } from '../../version.ts';
+import { prebuiltHelp } from './help.ts';
 import { isUserError } from '../../exit-codes.ts';
 
 const HOT: Record<string, () => Promise<Command>> = {
@@ -20,6 +21,11 @@ const HOT: Record<string, () => Promise<Command>> = {
 export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
   if (argv.length === 1 && argv[0] === '--version') {
     process.stdout.write(`${VERSION}\n`);
+    return 0;
+  }
+  const help = prebuiltHelp(argv, env, process.stdout.columns);
+  if (help !== null) {
+    process.stdout.write(help);
     return 0;
   }
   const [name, ...rest] = argv;
