@@ -43,7 +43,6 @@ const coldPlugin = (coldName) => ({
       const contents = `
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { runInThisContext } from 'node:vm';
 let loaded;
 /** The source of COLD: the SEA asset in the standalone executable, else the file beside this one. */
 function coldSource() {
@@ -54,7 +53,7 @@ function coldSource() {
 export async function loadCold() {
   if (!loaded) {
     const module = { exports: {} };
-    const fn = runInThisContext('(function (exports, require, module, __filename, __dirname) {' + coldSource() + '\\n})', { filename: join(__dirname, ${JSON.stringify(coldName)}) });
+    const fn = require('node:vm').runInThisContext('(function (exports, require, module, __filename, __dirname) {' + coldSource() + '\\n})', { filename: join(__dirname, ${JSON.stringify(coldName)}) });
     fn(module.exports, require, module, __filename, __dirname);
     loaded = module.exports;
   }
