@@ -34,7 +34,6 @@ ARCH="$(node -p process.arch)"
 TARGET="node$NODE_VERSION-$PLATFORM-$ARCH"
 ENTRY="${SAFEHALT_ENTRY:-src/entry.ts}"
 BUNDLE=build/safehalt.cjs
-COLD=build/safehalt-cold.cjs # the cold half, written beside it (scripts/bundle.mjs)
 HELP=build/safehalt-help.json # the --help texts (scripts/help-texts.mjs)
 BIN=dist/safehalt
 PKG_VERSION="$(node -p "require('./package.json').version")"
@@ -53,7 +52,7 @@ say "bundle: $ENTRY -> $BUNDLE"
 mkdir -p build
 node scripts/bundle.mjs "$ENTRY" "$BUNDLE"
 # --help texts rendered now, printed without the full parser (src/cli/fast/help.ts).
-node scripts/help-texts.mjs "$COLD" "$HELP"
+node scripts/help-texts.mjs build/safehalt-cold.cjs "$HELP"
 out="$(node "$BUNDLE" --version)" || die "node $BUNDLE --version failed"
 [ "$out" = "$PKG_VERSION" ] || die "node $BUNDLE --version printed '$out', expected '$PKG_VERSION'"
 
@@ -96,8 +95,8 @@ fi
 say "sea: pkg simple SEA mode (scripts/sea.mjs), $TARGET -> $BIN"
 mkdir -p dist
 rm -f "$BIN"
-# The cold half of the bundle travels inside the executable as a SEA asset (scripts/bundle.mjs).
-SEA_CONFIG="$(printf '{"assets": {"%s": "%s", "%s": "%s"}}' "$(basename "$COLD")" "$ROOT/$COLD" "$(basename "$HELP")" "$ROOT/$HELP")"
+# The parts of the bundle and the --help texts travel inside the executable as SEA assets.
+SEA_CONFIG="$(node -e 'const a = require("./build/sea-assets.json"); a[process.argv[2]] = require("path").resolve(process.argv[1]); console.log(JSON.stringify({ assets: a }))' "$HELP" "$(basename "$HELP")")"
 node scripts/sea.mjs "$ROOT/$BUNDLE" "$ROOT/$BIN" "$TARGET" "$SEA_CONFIG"
 [ -x "$BIN" ] || die "pkg did not produce $BIN"
 

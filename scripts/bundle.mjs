@@ -1,13 +1,14 @@
 #!/usr/bin/env node
-// Bundle safehalt: node scripts/bundle.mjs ENTRY OUT  (writes OUT and OUT's cold half beside it)
+// Bundle safehalt: node scripts/bundle.mjs ENTRY OUT  (writes OUT, its parts and sea-assets.json
+// beside it)
 //
-// Two bundles. OUT is src/entry.ts with the fast path (src/cli/fast/) and the hot commands it runs
-// (status, stop, pause, resume, heartbeat, item). The full parser, every other command and the
-// status watcher (src/cli/cold.ts and all it imports) are bundled apart into COLD (OUT with
-// "-cold" before ".cjs"), loaded and compiled only when the fast path does not run a line itself.
-// V8 scans every function of a script it loads: the whole program in one file took ~9 ms of a
-// ~35 ms start; kept in the same file as a string it still cost ~4 ms. The standalone executable
-// carries COLD as a SEA asset (scripts/build.sh); an npm install reads it from beside OUT.
+// OUT is src/entry.ts with the fast path (src/cli/fast/) and the hot commands it runs (status,
+// stop, pause, resume, heartbeat, item). The parts in PARTS are bundled apart, each loaded and
+// compiled only when a line needs it: `run` with the supervisor, and the full parser with every
+// other command. V8 scans every function of a script it loads: the whole program in one file took
+// ~9 ms of a ~35 ms start; kept in the same file as a string it still cost ~4 ms. The standalone
+// executable carries the parts as SEA assets (scripts/build.sh); an npm install reads them from
+// beside OUT.
 //
 // ESM dependencies read import.meta.url (yargs: createRequire(import.meta.url)); in CommonJS output
 // that is undefined, so it is defined from __filename by the banner. string-width (cliui's, for
@@ -15,12 +16,17 @@
 // and a \p{RGI_Emoji} regex when loaded, ~30 ms of every start-up. graceful-fs (proper-lockfile's
 // fs) is replaced by node:fs: src/util/plain-fs.cjs says why.
 import { build } from 'esbuild';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const [entry, outfile] = process.argv.slice(2);
-const coldPath = (out) => out.replace(/(\.cjs)?$/, '-cold.cjs');
 const ROOT = path.resolve(import.meta.dirname, '..');
-const COLD_LOADER = path.join(ROOT, 'src/cli/fast/cold-main.ts');
+const PARTS_MODULE = path.join(ROOT, 'src/cli/fast/parts.ts');
+/** Each loader of src/cli/fast/parts.ts, the module it loads, and the file that part is shipped as. */
+const PARTS = [
+  { loader: 'loadCold', entry: 'src/cli/cold.ts', file: 'safehalt-cold.cjs' },
+  { loader: 'loadRunPart', entry: 'src/cli/run-command.ts', file: 'safehalt-run.cjs' },
+];
 
 const common = {
   bundle: true,
@@ -34,37 +40,43 @@ const common = {
   absWorkingDir: ROOT,
 };
 
-/** In OUT, src/cli/fast/cold-main.ts becomes a loader of COLD. */
-const coldPlugin = (coldName) => ({
-  name: 'cold-main',
+/** In OUT, src/cli/fast/parts.ts becomes loaders of the part files, each compiled once on first use. */
+const partsPlugin = {
+  name: 'parts',
   setup(b) {
-    b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]fast[\\/]cold-main\.ts$/ }, (args) => {
-      if (path.resolve(args.path) !== COLD_LOADER) return undefined;
+    b.onLoad({ filter: /[\\/]src[\\/]cli[\\/]fast[\\/]parts\.ts$/ }, (args) => {
+      if (path.resolve(args.path) !== PARTS_MODULE) return undefined;
       const contents = `
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-let loaded;
-/** The source of COLD: the SEA asset in the standalone executable, else the file beside this one. */
-function coldSource() {
+const loaded = new Map();
+/** A part's source: the SEA asset in the standalone executable, else the file beside this one. */
+function source(file) {
   const sea = require('node:sea');
-  return sea.isSea() ? sea.getAsset(${JSON.stringify(coldName)}, 'utf8') : readFileSync(join(__dirname, ${JSON.stringify(coldName)}), 'utf8');
+  return sea.isSea() ? sea.getAsset(file, 'utf8') : readFileSync(join(__dirname, file), 'utf8');
 }
-/** The exports of src/cli/cold.ts, compiled once on first use. */
-export async function loadCold() {
-  if (!loaded) {
+function load(file) {
+  if (!loaded.has(file)) {
     const module = { exports: {} };
-    const fn = require('node:vm').runInThisContext('(function (exports, require, module, __filename, __dirname) {' + coldSource() + '\\n})', { filename: join(__dirname, ${JSON.stringify(coldName)}) });
-    fn(module.exports, require, module, __filename, __dirname);
-    loaded = module.exports;
+    const wrapped = '(function (exports, require, module, __filename, __dirname) {' + source(file) + '\\n})';
+    require('node:vm').runInThisContext(wrapped, { filename: join(__dirname, file) })(module.exports, require, module, __filename, __dirname);
+    loaded.set(file, module.exports);
   }
-  return loaded;
-}`;
+  return loaded.get(file);
+}
+${PARTS.map((p) => `export const ${p.loader} = async () => load(${JSON.stringify(p.file)});`).join('\n')}`;
       return { contents, loader: 'js' };
     });
   },
-});
+};
 
 const out = path.resolve(outfile);
-const cold = coldPath(out);
-await build({ ...common, entryPoints: [path.join(ROOT, 'src/cli/cold.ts')], outfile: cold });
-await build({ ...common, entryPoints: [path.resolve(entry)], outfile: out, plugins: [coldPlugin(path.basename(cold))] });
+const assets = {};
+for (const p of PARTS) {
+  const file = path.join(path.dirname(out), p.file);
+  await build({ ...common, entryPoints: [path.join(ROOT, p.entry)], outfile: file });
+  assets[p.file] = file;
+}
+await build({ ...common, entryPoints: [path.resolve(entry)], outfile: out, plugins: [partsPlugin] });
+// The files scripts/build.sh gives the standalone executable as SEA assets.
+writeFileSync(path.join(path.dirname(out), 'sea-assets.json'), JSON.stringify(assets));

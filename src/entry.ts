@@ -2,7 +2,7 @@
 // The plain lines of the hot commands run without the full parser (cli/fast/); the rest, and every
 // line the fast parser declines, go to the full parser (cli/main.ts), loaded only then.
 import { runFast } from './cli/fast/dispatch.ts';
-import { loadCold } from './cli/fast/cold-main.ts';
+import { loadCold } from './cli/fast/parts.ts';
 import { EXIT, isUserError } from './exit-codes.ts';
 
 async function start(argv: string[]): Promise<number> {

@@ -3,7 +3,7 @@ import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { resolveStateDir, prepareStateDir } from '../state/state-dir.ts';
 import { readStatus } from '../status/read-status.ts';
 import { renderText } from '../status/render-text.ts';
-import { loadCold } from './fast/cold-main.ts';
+import { loadCold } from './fast/parts.ts';
 
 export const statusCommand: Command = {
   command: 'status',

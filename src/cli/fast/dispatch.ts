@@ -1,7 +1,8 @@
-// The start of every command: the plain lines of the hot commands are parsed here and run without
-// loading yargs, the unit and run machinery, or anything else they do not use (each module is
-// loaded on first use). Everything else goes to the full parser in ../main.ts.
+// The start of every command: the plain lines of the hot commands and of `run` are parsed here and
+// run without loading yargs or anything else they do not use (each module is loaded on first use).
+// Everything else goes to the full parser in ../main.ts.
 import type { Command } from '../command.ts';
+import { loadRunPart } from './parts.ts';
 import { specOf } from './recorder.ts';
 import { parseFast } from './parse.ts';
 import { VERSION } from '../../version.ts';
@@ -15,6 +16,7 @@ const HOT: Record<string, () => Promise<Command>> = {
   resume: () => import('../pause-resume-command.ts').then((m) => m.resumeCommand),
   heartbeat: () => import('../heartbeat-command.ts').then((m) => m.heartbeatCommand),
   item: () => import('../item-command.ts').then((m) => m.itemCommand),
+  run: () => loadRunPart().then((m) => m.runCommand),
 };
 
 /** The exit code of a line run here, or null: give the line to the full parser. */

@@ -19,14 +19,15 @@ export function parseFast(command: string, argv: readonly string[], spec: Comman
       break;
     }
     if (!word.startsWith('--')) {
-      if (word.startsWith('-') || positionals.length >= spec.positionals.length) return null;
+      if (word.startsWith('-') || (positionals.length >= spec.positionals.length && !spec.positionals.at(-1)?.variadic)) return null;
       positionals.push(word);
       continue;
     }
     const eq = word.indexOf('=');
     const name = eq < 0 ? word.slice(2) : word.slice(2, eq);
     const o = spec.options.get(name);
-    if (!o || o.type === 'array' || given.has(name)) return null;
+    // An array option may be repeated (yargs collects the values); any other, only once.
+    if (!o || (given.has(name) && o.type !== 'array')) return null;
     given.add(name);
     if (o.type === 'boolean') {
       if (eq >= 0 || argv[i + 1] === 'true' || argv[i + 1] === 'false') return null;
@@ -35,7 +36,10 @@ export function parseFast(command: string, argv: readonly string[], spec: Comman
     }
     const value = eq >= 0 ? word.slice(eq + 1) : argv[++i];
     if (value === undefined || value === '' || value.startsWith('-')) return null;
-    a[name] = value;
+    if (o.type !== 'array') a[name] = value;
+    // yargs gives an array option the words after its value too: `--spike a b` is [a, b].
+    else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) return null;
+    else a[name] = [...((a[name] as string[] | undefined) ?? []), value];
   }
   return finish(a, positionals, given, spec);
 }
@@ -43,6 +47,10 @@ export function parseFast(command: string, argv: readonly string[], spec: Comman
 function finish(a: Args, positionals: string[], given: Set<string>, spec: CommandSpec): Args | null {
   for (const [x, y] of spec.conflicts) if (given.has(x) && given.has(y)) return null;
   for (const [i, p] of spec.positionals.entries()) {
+    if (p.variadic) {
+      if (positionals.length > i) a[p.name] = positionals.slice(i);
+      break;
+    }
     const v = positionals[i];
     if (v === undefined) {
       if (p.required) return null;

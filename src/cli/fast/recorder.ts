@@ -11,8 +11,8 @@ export interface OptionSpec {
 }
 
 export interface CommandSpec {
-  /** Positional names in order (from `item <action> [id]`), with their choices if any. */
-  positionals: Array<{ name: string; required: boolean; choices?: readonly unknown[] }>;
+  /** Positional names in order (from `item <action> [id]`, `run [cmd..]`), with their choices if any. */
+  positionals: Array<{ name: string; required: boolean; variadic: boolean; choices?: readonly unknown[] }>;
   options: Map<string, OptionSpec>;
   conflicts: Array<[string, string]>;
 }
@@ -45,7 +45,7 @@ export function specOf(c: Command): CommandSpec | null {
 }
 
 function positionalsOf(command: string): CommandSpec['positionals'] {
-  return [...command.matchAll(/([<[])([^\]>]+)[\]>]/g)].map((m) => ({ name: m[2]!, required: m[1] === '<' }));
+  return [...command.matchAll(/([<[])([^\]>.]+)(\.\.)?[\]>]/g)].map((m) => ({ name: m[2]!, required: m[1] === '<', variadic: m[3] !== undefined }));
 }
 
 function setChoices(spec: CommandSpec, name: string, o: PositionalOptions): void {
