@@ -61,6 +61,10 @@ export function checkTargets(res) {
     if (vsPm2 != null) add(`restart throughput (${label}) ≥ 2× PM2`, times(vsPm2), vsPm2 >= 2);
   }
   const idle = res.idle?.safehalt;
+  const bareIdle = Object.entries(res.idle ?? {}).find(([k]) => k.startsWith('node ('))?.[1];
+  if (idle && !idle.error && bareIdle && !bareIdle.error)
+    add('idle wrapper RssAnon within 2 MiB of an idle bare node', `+${f(idle.anon - bareIdle.anon, 1)} MiB`, idle.anon - bareIdle.anon <= 2, `${f(idle.anon, 1)} MiB vs ${f(bareIdle.anon, 1)} MiB`);
+  if (res.tenJobs && !res.tenJobs.error) add('PSS per job, 10 idle jobs at once (no target set)', `${f(res.tenJobs.pssPerJob, 1)} MiB`, null, `RssAnon ${f(res.tenJobs.anonPerJob, 1)} MiB per job`);
   if (idle && !idle.error) {
     add('idle CPU ≤ 10 ms per minute', `${f(idle.cpuPerMin, 2)} ms/min`, idle.cpuPerMin <= 10);
     add('idle RSS ≤ 50 MiB', `${f(idle.rss)} MiB`, idle.rss <= 50);
@@ -88,4 +92,4 @@ export function checkTargets(res) {
 }
 
 export const targetsTable = (ts) =>
-  table(['target', 'measured', 'met', 'note'], ts.map((t) => [t.target, t.value, t.ok === null ? 'pending' : t.ok ? 'yes' : '**no**', t.note]));
+  table(['target', 'measured', 'met', 'note'], ts.map((t) => [t.target, t.value, t.ok === null ? '–' : t.ok ? 'yes' : '**no**', t.note]));
