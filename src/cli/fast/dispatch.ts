@@ -8,6 +8,7 @@ import { parseFast } from './parse.ts';
 import { VERSION } from '../../version.ts';
 import { prebuiltHelp } from './help.ts';
 import { isUserError } from '../../exit-codes.ts';
+import { OWN_VARIABLES, envName } from '../env-check.ts';
 
 const HOT: Record<string, () => Promise<Command>> = {
   status: () => import('../status-command.ts').then((m) => m.statusCommand),
@@ -35,7 +36,11 @@ export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = 
   if (!load || env.SAFEHALT_CONFIG !== undefined) return null;
   const command = await load();
   const spec = specOf(command);
-  const args = spec && parseFast(name!, rest, spec);
+  // A SAFEHALT_* variable that is not this command's is warned about by the full parser.
+  if (!spec) return null;
+  const mine = new Set([...spec.options.keys()].map(envName));
+  if (Object.keys(env).some((k) => k.startsWith('SAFEHALT_') && !OWN_VARIABLES.includes(k) && !mine.has(k))) return null;
+  const args = parseFast(name!, rest, spec);
   if (!args) return null;
   try {
     return await command.run(args);

@@ -35,7 +35,7 @@ export function parseFast(command: string, argv: readonly string[], spec: Comman
       continue;
     }
     const value = eq >= 0 ? word.slice(eq + 1) : argv[++i];
-    if (value === undefined || value === '' || value.startsWith('-')) return null;
+    if (value === undefined || value.trim() === '' || value.startsWith('-')) return null;
     if (o.type !== 'array') a[name] = value;
     // yargs gives an array option the words after its value too: `--spike a b` is [a, b].
     else if (argv[i + 1] !== undefined && !argv[i + 1]!.startsWith('-')) return null;
@@ -61,6 +61,8 @@ function finish(a: Args, positionals: string[], given: Set<string>, spec: Comman
   }
   for (const [name, o] of spec.options) {
     if (a[name] === undefined && o.default !== undefined) a[name] = o.default;
+    // An empty value (from the environment too) is refused by the full parser, which says so.
+    if ([a[name]].flat().some((v) => typeof v === 'string' && v.trim() === '')) return null;
     if (o.choices && a[name] !== undefined && !o.choices.includes(a[name])) return null;
   }
   for (const k of Object.keys(a)) if (k.includes('-') && k !== '--') a[camel(k)] = a[k];
