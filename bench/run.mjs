@@ -20,7 +20,7 @@ import { installPeers } from './lib/install.mjs';
 import { machine } from './lib/machine.mjs';
 import { cleanupAll, runBounded } from './lib/proc.mjs';
 import { checkTargets, idleTable, reactionTable, restartTable, startupTable, stopTable, targetsTable } from './lib/report.mjs';
-import { idleCost } from './workloads/idle.mjs';
+import { idleCost, tenJobs } from './workloads/idle.mjs';
 import { itemMemory } from './workloads/items.mjs';
 import { reactions } from './workloads/reaction.mjs';
 import { restartThroughput } from './workloads/restart.mjs';
@@ -134,6 +134,8 @@ async function main() {
   const long = usable.filter((c) => !c.modes || c.modes.includes('long'));
   res.restart = await step('restart', () => restartThroughput({ contenders: usable, rounds: P.rounds, windowMs: P.windowMs, log }));
   res.idle = await step('idle', () => idleCost({ contenders: long, windowMs: P.idleMs, settleMs: P.settleMs, log }));
+  const one = long.find((c) => c.name === 'safehalt');
+  if (one) res.tenJobs = await step('idle', () => tenJobs({ contender: one, settleMs: P.settleMs, log }));
   res.stop = await step('stop', () => stopLatency({ contenders: long, reps: P.stopReps, log }));
   const bins = [{ tag: '', bin: SAFEHALT }, ...(BASELINE ? [{ tag: ' (baseline)', bin: BASELINE }] : [])];
   res.reaction = await step('reaction', () => reactions({ reps: P.reactReps, log, bins }));

@@ -34,6 +34,7 @@ ARCH="$(node -p process.arch)"
 TARGET="node$NODE_VERSION-$PLATFORM-$ARCH"
 ENTRY="${SAFEHALT_ENTRY:-src/entry.ts}"
 BUNDLE=build/safehalt.cjs
+HELP=build/safehalt-help.json # the --help texts (scripts/help-texts.mjs)
 BIN=dist/safehalt
 PKG_VERSION="$(node -p "require('./package.json').version")"
 
@@ -46,24 +47,12 @@ else
 fi
 
 # 2. bundle ------------------------------------------------------------------------------------
-# A SEA runs one CommonJS script, so everything (yargs, chokidar, ...) goes into one file.
-# ESM dependencies read import.meta.url (yargs: createRequire(import.meta.url)); in CommonJS
-# output that is undefined, so it is defined from __filename by the banner.
-# string-width (cliui's, for the help layout) is replaced by src/cli/string-width.ts: the package
-# builds an Intl.Segmenter and a \p{RGI_Emoji} regex when loaded, ~30 ms of every start-up.
+# One CommonJS file (a SEA runs one script); scripts/bundle.mjs says how it is laid out and why.
 say "bundle: $ENTRY -> $BUNDLE"
 mkdir -p build
-esbuild "$ENTRY" \
-  --bundle \
-  --platform=node \
-  --format=cjs \
-  --target=node24 \
-  --define:import.meta.url=__import_meta_url \
-  --banner:js="const __import_meta_url = require('url').pathToFileURL(__filename).href;" \
-  --alias:string-width=./src/cli/string-width.ts \
-  --outfile="$BUNDLE.tmp" \
-  --log-level=warning
-mv -f "$BUNDLE.tmp" "$BUNDLE"
+node scripts/bundle.mjs "$ENTRY" "$BUNDLE"
+# --help texts rendered now, printed without the full parser (src/cli/fast/help.ts).
+node scripts/help-texts.mjs build/safehalt-cold.cjs "$HELP"
 out="$(node "$BUNDLE" --version)" || die "node $BUNDLE --version failed"
 [ "$out" = "$PKG_VERSION" ] || die "node $BUNDLE --version printed '$out', expected '$PKG_VERSION'"
 
@@ -78,8 +67,15 @@ fi
 #   execArgv ["--disable-sigusr1"]   SIGUSR1 never starts the inspector (Node's default does)
 #   execArgvExtension "none"         NODE_OPTIONS is ignored: it cannot add --require, --inspect...
 # The blob is injected into a copy of the pinned Node binary (the `node` devDependency).
+# The parts of the bundle and the --help texts travel inside it as SEA assets (scripts/bundle.mjs):
+# build/sea-config.json is packaging/sea/sea-config.json with them added.
 NODE_BIN="$(node -p process.execPath)" # the real binary behind node_modules/.bin/node
-SEA_CONFIG=packaging/sea/sea-config.json
+SEA_CONFIG=build/sea-config.json
+node -e '
+  const [base, assets, help, out] = process.argv.slice(1);
+  const c = { ...require(base), assets: { ...require(assets), [require("path").basename(help)]: require("path").resolve(help) } };
+  require("fs").writeFileSync(out, JSON.stringify(c, null, 2));
+' "$ROOT/packaging/sea/sea-config.json" "$ROOT/build/sea-assets.json" "$HELP" "$SEA_CONFIG"
 BLOB="$(node -p "require('./$SEA_CONFIG').output")"
 say "sea: $SEA_CONFIG + $NODE_BIN -> $BIN"
 mkdir -p dist

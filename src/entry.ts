@@ -1,20 +1,30 @@
-// Entry of bin/safehalt and of the standalone executable: run main, exit with its code.
+// Entry of bin/safehalt and of the standalone executable: run the command, exit with its code.
 // First, before any other module: the Node runtime variables are held back from the wrapper.
+// The plain lines of the hot commands run without the full parser (cli/fast/); the rest, and every
+// line the fast parser declines, go to the full parser (cli/main.ts), loaded only then.
 import './runtime/node-env.ts';
-import { main } from './cli/main.ts';
-import { EXIT, UserError } from './exit-codes.ts';
+import { runFast } from './cli/fast/dispatch.ts';
+import { loadCold } from './cli/fast/parts.ts';
+import { EXIT, isUserError } from './exit-codes.ts';
 import { surviveStderrErrors } from './log/logger.ts';
 
 surviveStderrErrors();
 
-main(process.argv.slice(2)).then(
+async function start(argv: string[]): Promise<number> {
+  const fast = await runFast(argv);
+  if (fast !== null) return fast;
+  const { main } = await loadCold();
+  return main(argv);
+}
+
+start(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
     // Leftover handles (a watcher being closed) must not keep a finished command alive.
     setImmediate(() => process.exit(code));
   },
   (e: unknown) => {
-    if (e instanceof UserError) {
+    if (isUserError(e)) {
       process.stderr.write(`safehalt: ${e.message}\n`);
       process.exit(e.exitCode);
     }

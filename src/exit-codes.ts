@@ -58,3 +58,7 @@ export class UserError extends Error {
 
 export const usageError = (message: string) => new UserError(message, EXIT.USAGE);
 export const configError = (message: string) => new UserError(message, EXIT.CONFIG);
+
+/** A UserError from either bundle (the full parser is bundled apart: see scripts/bundle.mjs). */
+export const isUserError = (e: unknown): e is UserError =>
+  e instanceof Error && e.name === 'UserError' && typeof (e as UserError).exitCode === 'number';

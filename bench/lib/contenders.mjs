@@ -72,7 +72,7 @@ export function safehaltArgs(mode, crash, stateDir) {
   return args;
 }
 
-function safehalt(mode, bin) {
+export function safehalt(mode, bin) {
   return (argv, dir, { crash }) => {
     const stateDir = path.join(dir, 'job');
     const p = start(bin, [...safehaltArgs(mode, crash, stateDir), '--', ...argv]);

@@ -174,6 +174,13 @@ export const anonMiB = (pid) => {
   return kb === null ? null : kb / 1024;
 };
 
+/** Proportional set size in MiB (Pss of smaps_rollup): shared pages divided among their users, so
+ * that the sum over processes is what they cost the machine together. */
+export const pssMiB = (pid) => {
+  const kb = statusField(`/proc/${pid}/smaps_rollup`, 'Pss');
+  return kb === null ? null : kb / 1024;
+};
+
 /** Voluntary context switches of every thread of the process: how often it went to sleep, i.e. woke up. */
 export function wakeups(pid) {
   let total = 0;

@@ -2,11 +2,45 @@
 // do not compete). After a settling time, over the window: the supervisor's CPU, its wake-ups
 // (voluntary context switches of all its threads), and its resident memory at the end.
 import { NODE24 } from '../lib/contenders.mjs';
-import { anonMiB, cpuPreciseMs as cpuMs, dropPageCache, now, removeTemp, rssMiB, sleep, tempDir, wakeups } from '../lib/proc.mjs';
+import { anonMiB, cpuPreciseMs as cpuMs, dropPageCache, killTree, now, pssMiB, removeTemp, rssMiB, sleep, start, tempDir, wakeups } from '../lib/proc.mjs';
 
 const CHILD = ['/bin/sleep', '100000'];
 
-export async function idleCost({ contenders, windowMs, settleMs, log }) {
+/** A bare Node 24 that waits (a timer), measured like the supervisors: the floor of RssAnon. */
+const bareNode = {
+  name: 'node (Node 24, idle: one timer)',
+  bin: NODE24,
+  start: async () => {
+    const p = start(NODE24, ['-e', 'setInterval(() => {}, 1e9)']);
+    return { pid: p.pid, dispose: async () => killTree(p.pid) };
+  },
+};
+
+/** Ten idle safehalt jobs at once: PSS per job, what each more job costs the machine. */
+export async function tenJobs({ contender, settleMs, log }) {
+  const running = [];
+  try {
+    for (let i = 0; i < 10; i++) {
+      const dir = tempDir('ten');
+      running.push({ dir, h: await contender.start(CHILD, dir, { crash: false }) });
+    }
+    await sleep(settleMs);
+    const pss = running.map(({ h }) => pssMiB(h.pid));
+    const anon = running.map(({ h }) => anonMiB(h.pid));
+    if (pss.some((x) => x === null)) return { error: 'a job exited' };
+    const row = { pssPerJob: pss.reduce((a, b) => a + b, 0) / 10, anonPerJob: anon.reduce((a, b) => a + b, 0) / 10 };
+    log(`  ten idle jobs: ${JSON.stringify(row)}`);
+    return row;
+  } finally {
+    for (const { h, dir } of running) {
+      await h.dispose();
+      removeTemp(dir);
+    }
+  }
+}
+
+export async function idleCost({ contenders: peers, windowMs, settleMs, log }) {
+  const contenders = NODE24 ? [bareNode, ...peers] : peers;
   const running = [];
   const rows = {};
   // The executables built or installed by this project are measured as if installed a while ago.

@@ -2,7 +2,7 @@
 // through a FIFO; a direct exec of the same child is the floor). And the short commands of
 // safehalt: `--version`, `status` of a job with history, beside a bare Node start.
 import path from 'node:path';
-import { NODE24, SAFEHALT } from '../lib/contenders.mjs';
+import { NODE24, SAFEHALT, safehalt } from '../lib/contenders.mjs';
 import { openProbe } from '../lib/probe.mjs';
 import { killTree, removeTemp, runBounded, start, tempDir, within } from '../lib/proc.mjs';
 import { median, rotate } from '../lib/stats.mjs';
@@ -40,7 +40,9 @@ async function jobWithHistory() {
 }
 
 export async function startup({ contenders, reps, log, bins = [{ tag: '', bin: SAFEHALT }] }) {
-  const launchers = [direct, ...contenders];
+  // A cron tick: `run --mode once` of the current binary, beside the long-running contenders.
+  const once = { name: 'safehalt run --mode once', start: safehalt('once', SAFEHALT) };
+  const launchers = [direct, once, ...contenders];
   const launchMs = new Map(launchers.map((c) => [c.name, []]));
   for (let r = 0; r < reps; r++)
     for (const c of rotate(launchers, r)) {
@@ -49,19 +51,31 @@ export async function startup({ contenders, reps, log, bins = [{ tag: '', bin: S
       if (s.error) log(`  launch ${c.name}: ${s.error}`);
     }
   const { dir, stateDir } = await jobWithHistory();
+  // pause and resume alternate on a job of their own; heartbeat reports to it as a child would.
+  const other = path.join(dir, 'other');
+  await runBounded(SAFEHALT, ['run', '--state-dir', other, '--quiet', '--mode', 'once', '--', '/bin/true'], { timeoutMs: 20_000 });
   const commands = [
     ['node -e 0 (Node 24, bare start)', NODE24, ['-e', '0']],
     ...bins.flatMap(({ tag, bin }) => [
       [`safehalt --version${tag}`, bin, ['--version']],
+      [`safehalt --help${tag}`, bin, ['--help']],
       [`safehalt status${tag}`, bin, ['status', '--state-dir', stateDir]],
       [`safehalt status --json${tag}`, bin, ['status', '--json', '--state-dir', stateDir]],
+      [`safehalt heartbeat --progress${tag}`, bin, ['heartbeat', '--progress', 'p1', '--state-dir', other]],
+      [`safehalt item check${tag}`, bin, ['item', 'check', 'id-1', '--state-dir', other]],
+      [`safehalt item fail${tag}`, bin, ['item', 'fail', 'id-2', '--state-dir', other]],
+      [`safehalt item ok${tag}`, bin, ['item', 'ok', 'id-2', '--state-dir', other]],
+      [`safehalt pause${tag}`, bin, ['pause', '--state-dir', other]],
+      [`safehalt resume${tag}`, bin, ['resume', '--state-dir', other]],
+      [`safehalt stop${tag}`, bin, ['stop', '--state-dir', other]],
     ]),
   ].filter(([, bin]) => bin);
   const cmdMs = new Map(commands.map(([n]) => [n, []]));
+  // Rotated as a whole, so that each pause is followed by its resume and stop by the next resume.
   for (let r = 0; r < reps * 2; r++)
-    for (const [name, bin, args] of rotate(commands, r)) {
+    for (const [name, bin, args] of r % 2 ? [...commands].reverse() : commands) {
       const x = await runBounded(bin, args, { timeoutMs: 10_000 });
-      cmdMs.get(name).push(x.timedOut ? null : x.ms);
+      cmdMs.get(name).push(x.timedOut || x.code === null ? null : x.ms);
     }
   removeTemp(dir);
   const rows = [];

@@ -11,6 +11,11 @@ export interface Command {
   run: (argv: Record<string, unknown>) => Promise<number>;
 }
 
+/** How yargs reads every command line (main.ts; the fast path in fast/ reads the same way). Values,
+ * words after `--` and positionals stay strings: a command's arguments, item IDs and list values are
+ * never numbers (`-- printf %s 1e3` prints 1e3, not 1000; `--stop-file 1e3` is the file 1e3). */
+export const PARSER_CONFIGURATION = { 'populate--': true, 'boolean-negation': false, 'duplicate-arguments-array': true, 'parse-numbers': false, 'parse-positional-numbers': false } as const;
+
 export const LOCATE_OPTIONS = {
   'state-dir': { type: 'string', describe: 'the job\'s state directory (default: see "State directory" in the README)' },
   name: { type: 'string', describe: 'the job\'s name (default: the command\'s basename)' },

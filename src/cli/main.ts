@@ -2,7 +2,7 @@
 // bin/safehalt's entry (src/entry.ts).
 import yargs, { type Argv } from 'yargs';
 import { EXIT, UserError } from '../exit-codes.ts';
-import type { Command } from './command.ts';
+import { PARSER_CONFIGURATION, type Command } from './command.ts';
 import { COMMANDS } from './commands.ts';
 import { VERSION } from '../version.ts';
 import { explainUnknown } from './suggest.ts';
@@ -33,7 +33,7 @@ export async function main(given: string[]): Promise<number> {
   }
   const parser = yargs(argv)
     .scriptName('safehalt')
-    .parserConfiguration({ 'populate--': true, 'boolean-negation': false, 'duplicate-arguments-array': true })
+    .parserConfiguration(PARSER_CONFIGURATION)
     .config('config', 'read options from a JSON file', configReader(kinds, cmd ? commandName(cmd) : 'safehalt'))
     .version(VERSION)
     .strict()

@@ -5,12 +5,12 @@ import { locateJob } from './locate.ts';
 import { jsonSafe, printableLines } from '../util/printable.ts';
 import { readStatus } from '../status/read-status.ts';
 import { renderText } from '../status/render-text.ts';
-import { watchStatus } from '../status/watch-status.ts';
 import { scanHost } from '../status/scan-roots.ts';
 import { renderAll } from '../status/render-all.ts';
 import { usageError } from '../exit-codes.ts';
 import { lstatSync } from 'node:fs';
 import { asOwner } from '../status/as-owner.ts';
+import { loadCold } from './fast/parts.ts';
 
 function allJobs(a: Record<string, unknown>): number {
   if (a.watch || a['state-dir'] || a.name) throw usageError('status --all reads every job: drop --watch, --state-dir and --name (add a directory of jobs with --root DIR).');
@@ -42,7 +42,7 @@ export const statusCommand: Command = {
     // Root reads a User= job's files as that user (as status --all does); nobody else can read them.
     const st = lstatSync(dir);
     const read = () => asOwner(st.uid, st.gid, () => readStatus(dir, name));
-    if (a.watch) return watchStatus(dir, read, Boolean(a.json));
+    if (a.watch) return (await loadCold()).watchStatus(dir, read, Boolean(a.json));
     const v = read();
     process.stdout.write(a.json ? jsonSafe(JSON.stringify(v, null, 2)) + '\n' : renderText(v));
     return v.exitCode;

@@ -1,7 +1,6 @@
 // Serializing writers of one file: a proper-lockfile lock (a directory FILE.lock created with mkdir),
 // held for the few milliseconds of one read-modify-write. The lock of a process that died holding it
 // is taken over once LOCK_STALE_MS old; waiting callers retry well past that.
-import lockfile from 'proper-lockfile';
 import { lockFs } from '../state/lock-fs.ts';
 import { EXIT, UserError } from '../exit-codes.ts';
 
@@ -16,6 +15,8 @@ export async function withLock<T>(file: string, fn: () => T | Promise<T>): Promi
   let compromised: Error | undefined;
   let release: () => Promise<void>;
   try {
+    // Loaded here, not by every command that reads item records (~5 ms of a start).
+    const { default: lockfile } = await import('proper-lockfile');
     release = await lockfile.lock(file, {
       realpath: false,
       fs: lockFs,

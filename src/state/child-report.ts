@@ -4,7 +4,6 @@
 // beats): a burst of lines is one write, and memory stays bounded whatever the child sends.
 import { addCost } from '../policy/cost.ts';
 import { closeSync, constants, openSync, utimesSync } from 'node:fs';
-import lockfile from 'proper-lockfile';
 import { lockFs } from './lock-fs.ts';
 import type { Report } from '../child/report-line.ts';
 import { writeJson } from './atomic-write.ts';
@@ -71,6 +70,8 @@ const LOCK = { realpath: false, fs: lockFs, stale: 10_000, retries: { retries: 5
  * action or a cost is fsynced; the pulse file is touched (a report is a sign of life). */
 export async function recordReports(stateDir: string, d: ReportDelta, who: Reporter): Promise<void> {
   const file = filePath(stateDir, 'childHeartbeat');
+  // Loaded here, not by every command that imports this module (~5 ms of a start).
+  const { default: lockfile } = await import('proper-lockfile');
   const release = await lockfile.lock(file, { ...LOCK, lockfilePath: `${file}.lock`, onCompromised: () => undefined });
   try {
     const next = applyDelta(readChildHeartbeat(stateDir), d, who, new Date());

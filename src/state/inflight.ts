@@ -56,7 +56,7 @@ export const readInflight = (stateDir: string) => readChecked<Inflight>(filePath
 export const COMMAND_MAX = 4096;
 
 export const writeInflight = (stateDir: string, i: Inflight) =>
-  writeJson(filePath(stateDir, 'inflight'), { ...i, command: clip(i.command, COMMAND_MAX) }, { durable: true });
+  writeJson(filePath(stateDir, 'inflight'), { ...i, command: clip(i.command, COMMAND_MAX) }, { durable: false });
 
 export function clearInflight(stateDir: string): void {
   try {

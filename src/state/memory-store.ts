@@ -76,4 +76,6 @@ export function loadMemory(stateDir: string, name: string): Memory {
   return raw === undefined ? freshMemory(name) : parseMemory(raw, file);
 }
 
-export const saveMemory = (stateDir: string, m: Memory) => writeJson(filePath(stateDir, 'state'), m, { durable: true });
+/** Saved atomically always; fsynced (file and directory) when `durable`: by default, and by the
+ * supervisor when the latch changes (see Job.save). */
+export const saveMemory = (stateDir: string, m: Memory, { durable = true } = {}) => writeJson(filePath(stateDir, 'state'), m, { durable });

@@ -72,11 +72,19 @@ export class Job {
     return this.env.log;
   }
 
-  /** Persist the failure memory durably; a failure here is fatal to the run (see README). */
+  /** Persist the failure memory (atomically; a failure here is fatal to the run, see README). What
+   * must survive a power cut, a latch set or cleared, is fsynced with its directory; the counts of a
+   * crash loop between two latch changes survive a crash of the wrapper (the page cache does), and
+   * a power cut takes at most those back (docs/PERFORMANCE.md, "What each run writes"). */
   async save(m: Memory): Promise<void> {
+    const durable = JSON.stringify(m.latch ?? null) !== JSON.stringify(this.memory.latch ?? null) || !this.saved;
     this.memory = m;
-    await saveMemory(this.cfg.stateDir, m);
+    await saveMemory(this.cfg.stateDir, m, { durable });
+    this.saved = true;
   }
+
+  /** Whether this wrapper has saved the memory once (the first save is durable). */
+  private saved = false;
 
   event(name: string, fields: Record<string, unknown> = {}): void {
     try {

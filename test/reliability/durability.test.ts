@@ -11,9 +11,9 @@ const hasStrace = spawnSync('strace', ['-V']).status === 0;
 if (!hasStrace && process.env.CI) throw new Error('strace is needed (.ci/run installs it)');
 
 /** The system calls of one once-mode run: openat, fsync, rename*, close, with -f over threads. */
-function trace(dir: string): string[] {
+function trace(dir: string, run: string[] = ['--', 'true']): string[] {
   const out = path.join(tempDir(), 'trace');
-  const [cmd, argv] = cliArgv(['run', '--mode', 'once', '--state-dir', dir, '--', 'true']);
+  const [cmd, argv] = cliArgv(['run', '--mode', 'once', '--state-dir', dir, ...run]);
   spawnSync('strace', ['-f', '-qq', '-o', out, '-e', 'trace=openat,fsync,fdatasync,rename,renameat,renameat2,close', cmd, ...argv], { env: cleanEnv(), stdio: 'ignore' });
   return readFileSync(out, 'utf8').split('\n').map((l) => l.replace(/^\d+\s+/, ''));
 }
@@ -35,5 +35,28 @@ describe.skipIf(!hasStrace)('durable writes', () => {
       expect(synced, `directory fd ${fd} closed without fsync`).toMatch(/^fsync/);
     }
     expect(statSync(target).mode & 0o777).toBe(0o600);
+  });
+});
+
+describe.skipIf(!hasStrace)('what must survive a power cut', () => {
+  it('a latched halt: state.json is fsynced, and its directory, before anything else is renamed', () => {
+    const dir = stateDir();
+    const lines = trace(dir, ['--max-consecutive-failures', '1', '--', 'false']);
+    const target = path.join(dir, 'state.json');
+    const renames = lines.map((l, i) => [l, i] as const).filter(([l]) => /^rename/.test(l));
+    const last = renames.filter(([l]) => l.includes(`"${target}"`)).at(-1);
+    expect(last, lines.join('\n')).toBeDefined();
+    // The temp file was fsynced before its rename: the fsync just before names a descriptor of it.
+    const before = lines.slice(0, last![1]).reverse();
+    const tmp = /^rename\w*\((?:AT_FDCWD, )?"([^"]+)"/.exec(last![0])![1];
+    const tmpFd = /= (\d+)$/.exec(before.find((l) => l.startsWith('openat') && l.includes(`"${tmp}"`))!)![1];
+    expect(before.findIndex((l) => l.startsWith(`fsync(${tmpFd})`))).toBeLessThan(before.findIndex((l) => l.startsWith('openat') && l.includes(`"${tmp}"`)));
+    // After it, the directory is opened and fsynced before the next rename of any file.
+    const next = renames.find(([, i]) => i > last![1])?.[1] ?? lines.length;
+    const rest = lines.slice(last![1] + 1, next);
+    const open = rest.findIndex((l) => l.includes(`"${dir}"`) && l.includes('O_DIRECTORY') && /= \d+$/.test(l));
+    expect(open, 'the directory was not opened after the rename').toBeGreaterThanOrEqual(0);
+    const fd = /= (\d+)$/.exec(rest[open])![1];
+    expect(rest.slice(open + 1).some((l) => l.startsWith(`fsync(${fd})`))).toBe(true);
   });
 });
