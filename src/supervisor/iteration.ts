@@ -65,7 +65,9 @@ export async function runIteration(job: Job, extraEnv: Record<string, string>): 
     ? { iteration: Number(extraEnv.SAFEHALT_INTERRUPTED_ITERATION), action: extraEnv.SAFEHALT_INTERRUPTED_ACTION ?? null }
     : null;
   await writeInflight(cfg.stateDir, { ...base, pid: null, pidStartTime: null, startedAt: new Date().toISOString(), interrupted: told });
-  if (told?.action) await clearChildAction(cfg.stateDir);
+  // An action still open is an earlier child's (reported above if its wrapper died): the new child
+  // starts with none, so no stop of it is held for a process that is gone.
+  await clearChildAction(cfg.stateDir);
   preparePulseFile(cfg.stateDir);
   const started = Date.now(); // shown to people
   const startedMono = job.monoNow(); // measured
