@@ -82,7 +82,11 @@ export function removeIfPresent(file: string): boolean {
     unlinkSync(file);
     return true;
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return false;
+    // A directory planted in place of the file, or one this user may not remove: one line, not a trace.
+    if (code === 'EISDIR') throw configError(`${file} is a directory, not a file; safehalt cannot remove it. Move it aside (mv ${file} ${file}.bad), then run the command again.`);
+    if (code === 'EACCES' || code === 'EPERM') throw configError(`cannot remove ${file}: permission denied. Run as the job's user, or remove it by hand.`);
     throw e;
   }
 }
