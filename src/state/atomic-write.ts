@@ -129,6 +129,9 @@ export function writeFailed(file: string, e: unknown): Error {
 
 export function writeAtomicSync(file: string, data: string, opts: WriteOptions = {}): void {
   const old = refuseSymlink(file);
+  // A rename would replace the node itself: `--metrics-file /dev/null` made /dev/null a file.
+  if (old && (old.isCharacterDevice() || old.isBlockDevice() || old.isSocket()))
+    throw configError(`${file} is a device or socket, not a regular file; safehalt never replaces one (give the path of a regular file)`);
   try {
     replaceFile(file, data, opts.mode ?? 0o600, opts.durable ?? true, old);
   } catch (e) {
