@@ -52,9 +52,11 @@ export async function preflight(job: Job): Promise<number | Record<string, strin
   if (stop) {
     // Under --quiet a forgotten stop file would silence the job forever: say so once a day.
     const n = notice(cfg.stateDir, markerKey('stop', stop), STOP_FILE_REPEAT_MS);
+    // resume removes the job's own .stop only; an extra --stop-file is the operator's to remove.
+    const clear = stop.path === filePath(cfg.stateDir, 'stop') ? jobHint('resume', cfg.stateDir) : `rm ${stop.path}`;
     if (cfg.quiet && n.say)
-      job.log.warn(`not running: stop file ${stop.path} is present${since(stop)}; every run exits 0 until it goes (said once a day under --quiet). To run again: ${jobHint('resume', cfg.stateDir)}`);
-    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (${jobHint('resume', cfg.stateDir)} removes it)`, stop, false, { notice: n.notice });
+      job.log.warn(`not running: stop file ${stop.path} is present${since(stop)}; every run exits 0 until it goes (said once a day under --quiet). To run again: ${clear}`);
+    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (${clear} removes it)`, stop, false, { notice: n.notice });
   }
   const pause = firstMarker([filePath(cfg.stateDir, 'pause')]);
   if (pause && cfg.mode === 'once') {
