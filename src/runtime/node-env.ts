@@ -34,7 +34,11 @@ export function parseCarrier(text: string | undefined): Record<string, string> {
   }
 }
 
-const held: Record<string, string> = parseCarrier(process.env[CARRIER]);
+// Kept on the process, not in this module: the program is bundled in parts (scripts/bundle.mjs),
+// each with its own copy of this module, and only the first to load reads (and removes) the carrier.
+const HELD = Symbol.for('safehalt.heldNodeEnv');
+const shared = globalThis as { [HELD]?: Record<string, string> };
+const held: Record<string, string> = (shared[HELD] ??= parseCarrier(process.env[CARRIER]));
 delete process.env[CARRIER];
 
 /** The environment to give a program the wrapper starts (child, hook): the wrapper's own, with
