@@ -2,17 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { alive, fixture, groupMembers, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { alive, fixture, groupMembers, readJson, start, stateDir, tempDir, waitFor, runningChild } from '../helpers/cli.ts';
 
-const childPid = async (dir: string) =>
-  waitFor(() => {
-    try {
-      const hb = readJson(path.join(dir, 'heartbeat.json'));
-      return hb.phase === 'running' && hb.childPid ? (hb.childPid as number) : null;
-    } catch {
-      return null;
-    }
-  }, 10_000, 'the child to start');
+const childPid = (dir: string) => runningChild(dir, 10_000);
 
 describe('signals', () => {
   it('SIGTERM: the child that traps it shuts down gracefully; exit 0, reason SIGNAL', async () => {

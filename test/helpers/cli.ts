@@ -108,3 +108,13 @@ export function groupMembers(pgid: number): number[] {
   return out;
 }
 
+/** The pid of the job's child once heartbeat.json says it runs, or fail after `ms`. Only for tests. */
+export const runningChild = (dir: string, ms = 15_000): Promise<number> =>
+  waitFor(() => {
+    try {
+      const hb = readJson(path.join(dir, 'heartbeat.json'));
+      return hb.phase === 'running' && hb.childPid ? (hb.childPid as number) : null;
+    } catch {
+      return null;
+    }
+  }, ms, 'the child to start');

@@ -6,17 +6,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FORWARDED_SIGNALS, STOP_SIGNALS } from '../../src/signals/signal-table.ts';
-import { alive, cleanEnv, cliArgv, groupMembers, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { alive, cleanEnv, cliArgv, groupMembers, readJson, start, stateDir, tempDir, waitFor, runningChild } from '../helpers/cli.ts';
 
-const runningChild = (dir: string) =>
-  waitFor(() => {
-    try {
-      const hb = readJson(path.join(dir, 'heartbeat.json'));
-      return hb.phase === 'running' && hb.childPid ? (hb.childPid as number) : null;
-    } catch {
-      return null;
-    }
-  }, 15_000, 'the child to start');
 
 describe('every signal that could end the wrapper', () => {
   it('the table covers every catchable signal whose default action terminates', () => {

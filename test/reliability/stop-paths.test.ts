@@ -3,17 +3,8 @@
 import { readFileSync, writeFileSync, chmodSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { alive, cli, readEvents, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { alive, cli, readEvents, readJson, start, stateDir, tempDir, waitFor, runningChild } from '../helpers/cli.ts';
 
-const runningChild = (dir: string) =>
-  waitFor(() => {
-    try {
-      const hb = readJson(path.join(dir, 'heartbeat.json'));
-      return hb.phase === 'running' && hb.childPid ? (hb.childPid as number) : null;
-    } catch {
-      return null;
-    }
-  }, 15_000, 'the child to start');
 
 const strays: number[] = [];
 afterEach(() => {

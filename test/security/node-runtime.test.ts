@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, readJson, start, stateDir, tempDir, waitFor } from '../helpers/cli.ts';
+import { cli, readJson, start, stateDir, tempDir, waitFor, runningChild } from '../helpers/cli.ts';
 
 const bin = process.env.SAFEHALT_BIN;
 
@@ -15,15 +15,6 @@ function listening(pid: number): string[] {
   return out.split('\n').filter((l) => l.includes(`pid=${pid},`));
 }
 
-const runningChild = (dir: string) =>
-  waitFor(() => {
-    try {
-      const hb = readJson(path.join(dir, 'heartbeat.json'));
-      return hb.phase === 'running' && hb.childPid ? (hb.childPid as number) : null;
-    } catch {
-      return null;
-    }
-  }, 15_000, 'the child to start');
 
 describe.runIf(bin)('the executable and the Node runtime', () => {
   it('SIGUSR1 opens no inspector (nothing listens, the wrapper keeps supervising, nothing on stderr)', async () => {
