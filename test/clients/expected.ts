@@ -3,16 +3,10 @@
 import { explain } from '../../src/policy/classify.ts';
 import { TAIL_BYTES } from '../../src/child/stderr-tail.ts';
 import { cfg } from '../policy/helpers.ts';
-export interface Recording {
-  client: string;
-  version: string;
-  condition: string;
-  expectedClass: string | null;
-  command: string[];
-  exitCode: number | null;
-  signal: string | null;
-  stderr: string;
-}
+import type { Recording as Recorded } from '../../scripts/clients/record.ts';
+
+/** The fields of a recording (scripts/clients/record.ts) that decide its class. */
+export type Recording = Pick<Recorded, 'client' | 'version' | 'condition' | 'expectedClass' | 'command' | 'exitCode' | 'signal' | 'stderr'>;
 
 /** Failures a client reports without words for them: they keep their exit:N class (README). */
 export const UNPLACEABLE: Record<string, string> = {};
