@@ -5,6 +5,7 @@ import { costSince } from '../policy/cost.ts';
 import { canProbe, probeWait } from '../policy/probe.ts';
 import { EXIT } from '../exit-codes.ts';
 import { enter, finish, halt } from './finish.ts';
+import { stopMessage } from './words.ts';
 import type { MachineConfig, MachineState, Now, Step } from './types.ts';
 
 export const usage = (s: MachineState, now: Now) => ({
@@ -13,20 +14,10 @@ export const usage = (s: MachineState, now: Now) => ({
   runtimeMs: now.mono - s.startedMono,
 });
 
-export function stopMessage(s: MachineState): string {
-  const stop = s.stop!;
-  if (s.phase === 'halted') return 'stopped while halted; the halt stays latched';
-  if (stop.kind === 'STOP_FILE') return 'stop file present';
-  const how = (s.child?.killed ?? s.killedLast) ? 'was killed (SIGKILL)' : 'was stopped gracefully';
-  const ran = s.child !== null || s.iteration > s.firstIteration;
-  if (stop.kind === 'USER_KILLED') return `safehalt stop --now: the child ${ran ? how : 'was not running'}`;
-  return `${stop.signal ?? 'signal'} received; ${ran ? `the child ${how}` : 'no child was running'}`;
-}
-
 /** Before a run: stop, budgets, pause, then start the child. */
 export function boundary(s: MachineState, now: Now, cfg: MachineConfig): Step {
   // A stop comes first: it is what a person asked for.
-  if (s.stop) return finish(s, s.stop.kind, EXIT.OK, stopMessage(s));
+  if (s.stop) return finish(s, s.stop.kind, EXIT.OK, stopMessage(s, cfg));
   // Cost and runtime here; the restart budget is checked when a restart is decided.
   const budget = checkBudgets({ ...usage(s, now), restarts: 0 }, cfg);
   if (budget) return halt(s, budget, EXIT.HALT_BUDGET, now, cfg);

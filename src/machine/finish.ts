@@ -5,23 +5,28 @@ import { canProbe, probeWait, withFirstProbe } from '../policy/probe.ts';
 import type { Trip } from '../policy/rules.ts';
 import type { StopReason } from '../policy/stop-reasons.ts';
 import { EXIT } from '../exit-codes.ts';
-import { formatDuration } from '../util/duration.ts';
+import { untilWhen, withWaited } from './words.ts';
 import type { Effect, MachineConfig, MachineState, Now, Step } from './types.ts';
 
-export const enter = (s: MachineState, phase: MachineState['phase'], effects: Effect[] = []): Step => ({
+export const enter = (s: MachineState, phase: MachineState['phase'], effects: Effect[] = [], detail: string | null = null): Step => ({
   state: { ...s, phase },
-  effects: [...effects, { type: 'announce', phase }],
+  effects: [...effects, { type: 'announce', phase, detail }],
 });
 
-/** A clean end: signal, stop file, stop --now, completion, once-mode status. */
-export function finish(s: MachineState, reason: StopReason, exitCode: number, message: string, failed = false): Step {
+/** A clean end: signal, stop file, stop --now, completion, once-mode status. A once-mode run that
+ *  failed ends here too (its status passes through), said as a failure; the message tells what a
+ *  stop waited for. */
+export function finish(s: MachineState, reason: StopReason, exitCode: number, text: string, failed = false): Step {
+  const message = withWaited(text, s.waited);
   const line = failed ? `finished: ${message}` : `stopped (${reason}): ${message}`;
+  const marker = s.stop && s.stop.kind === reason ? (s.stop.marker ?? null) : null;
   return enter(s, 'done', [
-    { type: 'stop-reason', reason, exitCode, message, rule: null, waited: s.waited },
-    { type: 'event', name: 'stopped', fields: { reason, exitCode, message, waited: s.waited } },
+    { type: 'announce', phase: 'stopping', detail: reason },
+    { type: 'stop-reason', reason, exitCode, message, rule: null, waited: s.waited, marker },
+    { type: 'event', name: 'stopped', fields: { reason, exitCode, message } },
     { type: 'log', level: 'info', text: line },
     { type: 'exit', code: exitCode },
-  ]);
+  ], reason);
 }
 
 /** Nothing can be recorded: no stop reason (it could not be written either), exit 78. */
@@ -35,14 +40,15 @@ export function halt(s: MachineState, trip: Trip, exitCode: number, now: Now, cf
     { type: 'save-memory', memory },
     { type: 'stop-reason', reason: trip.reason, exitCode, message: trip.message, rule: trip.rule, waited: null },
     { type: 'event', name: 'halted', fields: { reason: trip.reason, rule: trip.rule, message: trip.message, exitCode } },
-    { type: 'log', level: 'error', text: `HALTED ${trip.reason}: ${trip.message} [rule ${trip.rule}]` },
+    { type: 'log', level: 'error', text: `HALTED ${trip.reason}: ${trip.message} [rule ${trip.rule}]. ${untilWhen(memory.latch!, cfg)}` },
+    { type: 'announce', phase: 'halted', detail: trip.reason },
     { type: 'run-hook', reason: trip.reason },
   ];
   const next = { ...s, memory, probing: false };
+  // With --probe-after, service and loop mode stay up (phase halted) until the probe.
   if (cfg.mode !== 'once' && canProbe(memory.latch!, cfg)) {
-    const wait = probeWait(memory.latch!, now, cfg);
-    effects.push({ type: 'arm', timer: 'probe', ms: wait }, { type: 'log', level: 'info', text: `probe in ${formatDuration(wait)}` });
-    return enter(next, 'halted', effects);
+    effects.push({ type: 'arm', timer: 'probe', ms: probeWait(memory.latch!, now, cfg) });
+    return enter(next, 'halted', effects, trip.reason);
   }
   return enter(next, 'done', [...effects, { type: 'exit', code: exitCode }]);
 }

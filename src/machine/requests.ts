@@ -7,7 +7,7 @@ import type { Child, Effect, MachineConfig, MachineState, Now, Step, Stop } from
 const live = (s: MachineState): boolean => s.child !== null && (s.phase === 'running' || s.phase === 'holding' || s.phase === 'stopping');
 
 /** The one way a signal reaches the child: its group, only while it runs, never pid 1 or below. */
-export function signalChild(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGKILL'): Effect[] {
+export function signalChild(s: MachineState, signal: NodeJS.Signals): Effect[] {
   if (!live(s) || s.child!.pid <= 1) return [];
   return [{ type: 'signal-group', pid: s.child!.pid, signal }];
 }
@@ -16,7 +16,7 @@ export function signalChild(s: MachineState, signal: 'SIGTERM' | 'SIGINT' | 'SIG
 export const withStop = (s: MachineState, r: Stop): MachineState => ({ ...s, stop: s.stop ? { ...s.stop, now: s.stop.now || r.now } : r });
 
 /** Signal the child now and arm the SIGKILL after --kill-timeout. */
-export function endNow(s: MachineState, cfg: MachineConfig, cause: NonNullable<Child['cause']>, signal: 'SIGTERM' | 'SIGINT', extra: Effect[] = []): Step {
+export function endNow(s: MachineState, cfg: MachineConfig, cause: NonNullable<Child['cause']>, signal: NodeJS.Signals, extra: Effect[] = []): Step {
   const child = { ...s.child!, cause: s.child!.cause ?? cause };
   const next = { ...s, child, holdSinceMono: null };
   return enter(next, 'stopping', [...extra, { type: 'cancel', timer: 'action-grace' }, ...signalChild(next, signal), { type: 'arm', timer: 'kill', ms: cfg.killTimeoutMs }]);
@@ -34,7 +34,7 @@ export function killNow(s: MachineState, why: string): Step {
 }
 
 /** A graceful stop of a running child: held while its action is in flight, up to --action-grace. */
-export function endGracefully(s: MachineState, now: Now, cfg: MachineConfig, signal: 'SIGTERM' | 'SIGINT'): Step {
+export function endGracefully(s: MachineState, now: Now, cfg: MachineConfig, signal: NodeJS.Signals): Step {
   if (s.phase !== 'running') return { state: s, effects: [] };
   if (s.action && cfg.actionGraceMs > 0) {
     const text = `waiting up to ${formatDuration(cfg.actionGraceMs)} for action ${JSON.stringify(s.action.name)} to end before stopping the child`;

@@ -22,7 +22,9 @@ export interface Edges {
   writeStopReason(e: Extract<Effect, { type: 'stop-reason' }>, s: MachineState): void;
   appendEvent(name: string, fields: Record<string, unknown>): void;
   log(level: 'info' | 'warn' | 'error', text: string): void;
-  announce(phase: Phase, s: MachineState): void;
+  announce(phase: Phase, s: MachineState, detail: string | null): void;
+  /** stop-reason.json: the latched halt it tells of was cleared (a warning if it cannot be). */
+  markCleared?(e: Extract<Effect, { type: 'cleared' }>): void;
   runHook(reason: string): Promise<void>;
 }
 
@@ -79,7 +81,10 @@ export class Runner {
       case 'cancel':
         return this.cancel(fx.timer);
       case 'save-memory':
-        return this.write('state.json', () => e.saveMemory(fx.memory));
+        if (fx.warn === undefined) return this.write('state.json', () => e.saveMemory(fx.memory));
+        return this.tryOr(() => e.saveMemory(fx.memory), (m) => e.log('warn', `${fx.warn}: ${m}`));
+      case 'cleared':
+        return this.tryOr(() => e.markCleared?.(fx), (m) => e.log('warn', `the halt is cleared, but stop-reason.json still says latched: ${m}`));
       case 'stop-reason':
         return this.write('stop-reason.json', () => e.writeStopReason(fx, this.state));
       case 'event':
@@ -87,7 +92,7 @@ export class Runner {
       case 'log':
         return e.log(fx.level, fx.text);
       case 'announce':
-        return e.announce(fx.phase, this.state);
+        return e.announce(fx.phase, this.state, fx.detail ?? null);
       case 'run-hook':
         this.hooks = this.hooks.then(() => e.runHook(fx.reason));
         return;
@@ -105,6 +110,14 @@ export class Runner {
     if (!this.armed.has(timer)) return;
     this.edges.timers.clear(this.armed.get(timer));
     this.armed.delete(timer);
+  }
+
+  private tryOr(fn: () => void, warn: (message: string) => void): void {
+    try {
+      fn();
+    } catch (err) {
+      warn((err as Error).message);
+    }
   }
 
   /** A failed durable write is an event for the machine (it stops the child and exits 78). */

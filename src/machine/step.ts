@@ -1,6 +1,7 @@
 // The whole decision for every event, in one switch: step(state, event, now) → { state, effects }.
 // Pure; the runner (runner.ts) carries the effects out. A new event type fails to compile here.
-import { clearLatch, nextIteration, type Memory } from '../policy/memory.ts';
+import { nextIteration, type Memory } from '../policy/memory.ts';
+import { resumed } from './probe-end.ts';
 import { EXIT } from '../exit-codes.ts';
 import { boundary, started } from './boundary.ts';
 import { enter, fatalExit } from './finish.ts';
@@ -77,9 +78,9 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
     case 'resume-file': {
       // A person resumed the wrapper that stays up halted (--probe-after): clear the latch, go on.
       if (s.phase !== 'halted' || !s.memory.latch) return same(s);
-      const memory = clearLatch(s.memory, now);
-      const resumed = { type: 'event' as const, name: 'resumed', fields: { clearedHalt: s.memory.latch.reason, automatic: false } };
-      return prepend([{ type: 'save-memory', memory }, { type: 'cancel', timer: 'probe' }, resumed], boundary({ ...s, memory }, now, cfg));
+      const how = { by: e.by ?? null, reason: e.reason ?? null, auto: false, ...(e.request === undefined ? {} : { request: e.request }) };
+      const r = resumed(s, how, now);
+      return prepend([{ type: 'cancel', timer: 'probe' }, ...r.effects], boundary(r.state, now, cfg));
     }
     case 'action':
       return onAction(s, e.name, now, cfg);
@@ -105,7 +106,7 @@ function runTimers(s: MachineState, now: Now, cfg: MachineConfig): Step['effects
   const t: Step['effects'] = [];
   if (cfg.timeoutMs > 0) t.push({ type: 'arm', timer: 'timeout', ms: cfg.timeoutMs });
   if (cfg.maxRuntimeMs > 0) t.push({ type: 'arm', timer: 'runtime', ms: Math.max(0, cfg.maxRuntimeMs - (now.mono - s.startedMono)) });
-  if (cfg.mode === 'service' && (s.memory.consecutiveFailures > 0 || s.probing)) t.push({ type: 'arm', timer: 'min-uptime', ms: cfg.minUptimeMs });
+  if (cfg.mode === 'service') t.push({ type: 'arm', timer: 'min-uptime', ms: cfg.minUptimeMs });
   if (cfg.stallTimeoutMs > 0) t.push({ type: 'arm', timer: 'stall', ms: cfg.stallTimeoutMs });
   return t;
 }

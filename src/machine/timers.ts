@@ -1,6 +1,9 @@
 // Timer events: the next start, the probe, and the timers of a running child (timeout, runtime
 // budget, stall, min-uptime, the kill after --kill-timeout, the end of --action-grace).
-import { clearLatch, markHealthy } from '../policy/memory.ts';
+import { markHealthy } from '../policy/memory.ts';
+import { childStopSignal } from '../signals/signal-table.ts';
+import { formatDuration } from '../util/duration.ts';
+import { probeSucceeded } from './probe-end.ts';
 import { boundary } from './boundary.ts';
 import { endNow, releaseHold, signalChild } from './requests.ts';
 import type { MachineConfig, MachineState, Now, Step, TimerName } from './types.ts';
@@ -22,11 +25,14 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
       return s.phase === 'running' ? endNow(s, cfg, 'stalled', 'SIGTERM') : same(s);
     case 'min-uptime': {
       if (s.phase !== 'running' && s.phase !== 'holding') return same(s);
-      // Up for --min-uptime: the consecutive count resets, and a probe has succeeded.
-      let memory = markHealthy(s.memory);
-      if (s.probing) memory = clearLatch(memory, now);
-      const next = { ...s, memory, probing: false };
-      return { state: next, effects: [{ type: 'save-memory', memory }, ...(s.probing ? [{ type: 'event' as const, name: 'resumed', fields: { by: 'probe', automatic: true } }] : [])] };
+      // Up for --min-uptime: the consecutive count resets, and a probe has succeeded. A run that was
+      // healthy already records only its last success: a failed write of that is a warning.
+      const strict = s.memory.consecutiveFailures > 0 || s.probing;
+      const healthy = markHealthy(s.memory, now);
+      const save = { type: 'save-memory' as const, memory: healthy, ...(strict ? {} : { warn: 'state.json not updated with the last success' }) };
+      if (!s.probing) return { state: { ...s, memory: healthy }, effects: [save] };
+      const ok = probeSucceeded({ ...s, memory: healthy }, `the child stayed up for ${formatDuration(cfg.minUptimeMs)}`, now);
+      return { state: ok.state, effects: [save, ...ok.effects] };
     }
     case 'kill':
       if (s.phase !== 'stopping' || !s.child) return same(s);
@@ -37,7 +43,7 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
     case 'action-grace': {
       if (s.phase !== 'holding') return same(s);
       const text = `the action in flight did not end within --action-grace (${cfg.actionGraceMs}ms); stopping the child`;
-      return endNow(releaseHold(s, now, 'grace-expired'), cfg, 'stopped', s.stop?.signal ?? 'SIGTERM', [{ type: 'log', level: 'warn', text }]);
+      return endNow(releaseHold(s, now, 'grace-expired'), cfg, 'stopped', childStopSignal(s.stop?.signal ?? undefined), [{ type: 'log', level: 'warn', text }]);
     }
     default:
       return unreachable(timer);

@@ -4,6 +4,7 @@ import type { Stamp } from '../policy/clock.ts';
 import type { PolicyConfig } from '../policy/config.ts';
 import type { Memory } from '../policy/memory.ts';
 import type { StopReason } from '../policy/stop-reasons.ts';
+import type { Marker } from '../state/markers.ts';
 
 export type Phase =
   | 'locking' // waiting for the job's lock (--wait-lock)
@@ -28,11 +29,13 @@ export type Event =
   | { type: 'orphan-gone' }
   | { type: 'child-started'; pid: number }
   | { type: 'spawn-failed'; code: number; error: string }
-  | { type: 'child-exited'; code: number | null; signal: string | null; stderrTail: string; cost: number; progress: string | null; jitter: number; retryAfterMs?: number | null }
-  | { type: 'signal'; signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP' }
+  | { type: 'child-exited'; code: number | null; signal: string | null; stderrTail: string; cost: number; progress: string | null; jitter: number; retryAfterMs?: number | null; durationMs?: number }
+  /** Any signal the wrapper handles (src/signals/signal-table.ts says what each means). */
+  | { type: 'signal'; signal: NodeJS.Signals }
   | { type: 'stop-file'; now: boolean }
   | { type: 'pause-file'; present: boolean }
-  | { type: 'resume-file' }
+  /** A valid resume request, read and claimed by the edge (a stale or foreign .resume is never an event). */
+  | { type: 'resume-file'; by?: string | null; reason?: string | null; request?: string }
   | { type: 'action'; name: string | null }
   | { type: 'timer'; timer: TimerName }
   | { type: 'write-failed'; file: string; message: string };
@@ -41,14 +44,17 @@ export const EVENT_TYPES: readonly Event['type'][] = ['lock-acquired', 'lock-bus
 
 export type Effect =
   | { type: 'spawn'; iteration: number }
-  | { type: 'signal-group'; pid: number; signal: 'SIGTERM' | 'SIGINT' | 'SIGHUP' | 'SIGKILL' }
+  | { type: 'signal-group'; pid: number; signal: NodeJS.Signals }
   | { type: 'arm'; timer: TimerName; ms: number }
   | { type: 'cancel'; timer: TimerName }
-  | { type: 'save-memory'; memory: Memory }
-  | { type: 'stop-reason'; reason: StopReason; exitCode: number; message: string; rule: string | null; waited: Waited | null }
+  /** `warn`: only counts are saved, a failed write is a warning with this text (never hides a failure). */
+  | { type: 'save-memory'; memory: Memory; warn?: string }
+  | { type: 'stop-reason'; reason: StopReason; exitCode: number; message: string; rule: string | null; waited: Waited | null; marker?: MarkerInfo | null }
+  /** A latched halt was cleared: stop-reason.json says so (by whom, why). */
+  | { type: 'cleared'; halt: string; by: string | null; reason: string | null; automatic: boolean }
   | { type: 'event'; name: string; fields: Record<string, unknown> }
   | { type: 'log'; level: 'info' | 'warn' | 'error'; text: string }
-  | { type: 'announce'; phase: Phase }
+  | { type: 'announce'; phase: Phase; detail?: string | null }
   | { type: 'run-hook'; reason: StopReason }
   | { type: 'exit'; code: number };
 
@@ -61,11 +67,22 @@ export interface Waited {
 
 export type StopKind = 'SIGNAL' | 'STOP_FILE' | 'USER_KILLED';
 
+/** The marker file that asked for a stop (who, why, when), for the stop reason. */
+export type MarkerInfo = Marker;
+
+/** How the wrapper ended the last run: the first signal, and SIGKILL after it (and why). */
+export interface Ending {
+  signal: string;
+  killedBy: 'kill-timeout' | 'escalation' | null;
+}
+
 export interface Stop {
   kind: StopKind;
+  marker?: MarkerInfo | null;
   /** End a running child now, rather than at the next boundary. */
   now: boolean;
-  signal: 'SIGTERM' | 'SIGINT' | null;
+  /** The signal the wrapper received (the child gets childStopSignal of it). */
+  signal: NodeJS.Signals | null;
 }
 
 export interface Child {
@@ -83,6 +100,8 @@ export interface MachineConfig extends PolicyConfig {
   probeAfterMs: number;
   probeMaxMs: number;
   stallTimeoutMs: number;
+  /** For the resume command in the halt line. */
+  stateDir?: string;
 }
 
 export interface MachineState {
@@ -97,6 +116,8 @@ export interface MachineState {
   child: Child | null;
   /** The last run was ended by SIGKILL (its stop is told as a kill, not as graceful). */
   killedLast: boolean;
+  /** How the last run was ended, as the runtime saw it; undefined in a model run (killedLast tells). */
+  ending?: Ending | null;
   stop: Stop | null;
   /** SIGTERM/SIGINT received: a second one escalates. */
   signals: number;
