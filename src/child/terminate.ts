@@ -1,55 +1,9 @@
-// Ending a child: a signal to its process group and the rest of its session, SIGKILL after the
-// grace period, SIGKILL at once on escalation. After the leader is gone, what is left of its
-// session (grandchildren, `set -m` jobs) gets the same treatment. Every signal goes through
-// group-signal.ts, which refuses any process that is not ours.
+// After the child's leader is gone, what is left of its session (grandchildren, `set -m` jobs) is
+// ended: SIGTERM, then SIGKILL after the grace period. (The child itself is ended by the machine's
+// signal effects, src/supervisor/signal-edge.ts.) Every signal goes through group-signal.ts, which
+// refuses any process that is not ours.
 import { releaseGroup, sessionAlive, signalSession } from './group-signal.ts';
-import { after, sleep, type Cancel } from '../util/long-timer.ts';
-
-/** How a child that was asked to stop was ended: null while only the first signal was sent. */
-export type KilledBy = 'kill-timeout' | 'escalation' | null;
-
-export class Terminator {
-  private killTimer: Cancel | null = null;
-  started = false;
-  /** The first signal sent, and whether SIGKILL followed (and why). */
-  firstSignal: NodeJS.Signals | null = null;
-  killedBy: KilledBy = null;
-
-  private readonly pgid: number;
-  private readonly killTimeoutMs: number;
-  private readonly onKill: (why: Exclude<KilledBy, null>) => void;
-
-  constructor(pgid: number, killTimeoutMs: number, onKill: (why: Exclude<KilledBy, null>) => void = () => {}) {
-    this.pgid = pgid;
-    this.killTimeoutMs = killTimeoutMs;
-    this.onKill = onKill;
-  }
-
-  /** First call sends `sig` and arms SIGKILL; a later call escalates to SIGKILL at once. */
-  terminate(sig: NodeJS.Signals = 'SIGTERM'): void {
-    if (this.started) return this.kill();
-    this.started = true;
-    this.firstSignal = sig;
-    signalSession(this.pgid, sig);
-    // SIGCONT wakes a stopped group so that it can act on the signal.
-    signalSession(this.pgid, 'SIGCONT');
-    this.killTimer = after(this.killTimeoutMs, () => this.kill('kill-timeout'));
-  }
-
-  kill(why: Exclude<KilledBy, null> = 'escalation'): void {
-    this.started = true;
-    if (this.killedBy === null) {
-      this.killedBy = why;
-      this.onKill(why);
-    }
-    signalSession(this.pgid, 'SIGKILL');
-  }
-
-  dispose(): void {
-    this.killTimer?.();
-    this.killTimer = null;
-  }
-}
+import { sleep } from '../util/long-timer.ts';
 
 const NEVER = new AbortController().signal;
 

@@ -6,18 +6,12 @@
 import { watch } from 'node:fs';
 import path from 'node:path';
 import { filePath } from '../state/files.ts';
-import { firstMarker, readMarker } from '../state/markers.ts';
 import type { Plugin } from '../supervisor/bus.ts';
 import type { Job } from '../supervisor/job.ts';
-import { stopFiles } from '../supervisor/supervise.ts';
+import { stopFiles } from '../supervisor/stop-files.ts';
 
-export function recheckMarkers(job: Job): void {
-  const stop = firstMarker(stopFiles(job));
-  if (stop && (!job.controls.stop || (stop.now && !job.controls.stop.now)))
-    job.controls.requestStop({ kind: stop.now ? 'USER_KILLED' : 'STOP_FILE', now: stop.now, marker: stop });
-  job.controls.setPause(readMarker(filePath(job.cfg.stateDir, 'pause')));
-  if (readMarker(filePath(job.cfg.stateDir, 'resume'))) job.controls.wake();
-}
+/** Look again: the job's edge compares what is present with what the machine knows. */
+export const recheckMarkers = (job: Job): void => job.recheck();
 
 export function attachMarkerWatcher(job: Job): Plugin {
   const files = [...stopFiles(job), filePath(job.cfg.stateDir, 'pause'), filePath(job.cfg.stateDir, 'resume')];

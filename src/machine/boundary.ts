@@ -4,7 +4,8 @@ import { checkBudgets } from '../policy/budgets.ts';
 import { costSince } from '../policy/cost.ts';
 import { canProbe, probeWait } from '../policy/probe.ts';
 import { EXIT } from '../exit-codes.ts';
-import { enter, finish, halt } from './finish.ts';
+import { enter, finish, halt, untilProbe } from './finish.ts';
+import { jobHint } from '../util/job-hint.ts';
 import { stopMessage } from './words.ts';
 import type { MachineConfig, MachineState, Now, Step } from './types.ts';
 
@@ -21,7 +22,7 @@ export function boundary(s: MachineState, now: Now, cfg: MachineConfig): Step {
   // Cost and runtime here; the restart budget is checked when a restart is decided.
   const budget = checkBudgets({ ...usage(s, now), restarts: 0 }, cfg);
   if (budget) return halt(s, budget, EXIT.HALT_BUDGET, now, cfg);
-  if (s.paused) return enter(s, 'paused', [{ type: 'event', name: 'paused', fields: {} }, { type: 'log', level: 'info', text: 'paused; waiting for safehalt resume' }]);
+  if (s.paused) return pausedNow(s, cfg);
   return enter({ ...s, child: null }, 'spawning', [{ type: 'spawn', iteration: s.iteration }]);
 }
 
@@ -31,7 +32,7 @@ export function started(s: MachineState, now: Now, cfg: MachineConfig, orphanPid
   if (l && canProbe(l, cfg)) {
     const wait = probeWait(l, now, cfg);
     if (cfg.mode === 'once' && wait === 0) return boundary({ ...s, probing: true }, now, cfg);
-    if (cfg.mode !== 'once') return enter(s, 'halted', [{ type: 'arm', timer: 'probe', ms: wait }]);
+    if (cfg.mode !== 'once') return untilProbe(s, now, cfg);
   }
   if (l) {
     const message = `refused to start: ${l.reason} latched (${l.message})`;
@@ -52,4 +53,11 @@ export function started(s: MachineState, now: Now, cfg: MachineConfig, orphanPid
   }
   if (orphanPid !== null) return enter(s, 'orphan', [{ type: 'event', name: 'orphan', fields: { pid: orphanPid } }]);
   return boundary(s, now, cfg);
+}
+
+/** Paused: no new run until the .pause file goes; who paused and why are told. */
+function pausedNow(s: MachineState, cfg: MachineConfig): Step {
+  const m = s.pauseMarker ?? null;
+  const text = `paused${m?.by ? ` by ${m.by}` : ''}${m?.reason ? `: ${m.reason}` : ''}; waiting for: ${jobHint('resume', cfg.stateDir ?? '.')}`;
+  return enter(s, 'paused', [{ type: 'event', name: 'paused', fields: { by: m?.by ?? null, reason: m?.reason ?? null } }, { type: 'log', level: 'info', text }], m?.reason ?? null);
 }

@@ -5,6 +5,7 @@ import { canProbe, probeWait, withFirstProbe } from '../policy/probe.ts';
 import type { Trip } from '../policy/rules.ts';
 import type { StopReason } from '../policy/stop-reasons.ts';
 import { EXIT } from '../exit-codes.ts';
+import { formatDuration } from '../util/duration.ts';
 import { untilWhen, withWaited } from './words.ts';
 import type { Effect, MachineConfig, MachineState, Now, Step } from './types.ts';
 
@@ -46,9 +47,13 @@ export function halt(s: MachineState, trip: Trip, exitCode: number, now: Now, cf
   ];
   const next = { ...s, memory, probing: false };
   // With --probe-after, service and loop mode stay up (phase halted) until the probe.
-  if (cfg.mode !== 'once' && canProbe(memory.latch!, cfg)) {
-    effects.push({ type: 'arm', timer: 'probe', ms: probeWait(memory.latch!, now, cfg) });
-    return enter(next, 'halted', effects, trip.reason);
-  }
+  if (cfg.mode !== 'once' && canProbe(memory.latch!, cfg)) return untilProbe(next, now, cfg, effects);
   return enter(next, 'done', [...effects, { type: 'exit', code: exitCode }]);
+}
+
+/** Halted with --probe-after (not once): the probe timer is armed; a person may resume first. */
+export function untilProbe(s: MachineState, now: Now, cfg: MachineConfig, effects: Effect[] = []): Step {
+  const l = s.memory.latch!;
+  const wait = probeWait(l, now, cfg);
+  return enter(s, 'halted', [...effects, { type: 'arm', timer: 'probe', ms: wait }], `${l.reason}; probe in ${formatDuration(wait)}`);
 }

@@ -56,7 +56,7 @@ export function onPause(s: MachineState, now: Now, cfg: MachineConfig): Step {
     if (s.phase === 'backoff' || s.phase === 'waiting') return prepend([{ type: 'cancel', timer: 'next-start' }], boundary(s, now, cfg));
     return same(s);
   }
-  return s.phase === 'paused' ? prepend([{ type: 'event', name: 'unpaused', fields: {} }], boundary(s, now, cfg)) : same(s);
+  return s.phase === 'paused' ? boundary(s, now, cfg) : same(s);
 }
 
 export function onAction(s: MachineState, name: string | null, now: Now, cfg: MachineConfig): Step {

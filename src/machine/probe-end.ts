@@ -3,8 +3,8 @@
 import type { Outcome } from '../policy/classify.ts';
 import { isoOf } from '../policy/clock.ts';
 import { clearLatch } from '../policy/memory.ts';
-import { afterFailedProbe, probePlan, probeWait } from '../policy/probe.ts';
-import { enter } from './finish.ts';
+import { afterFailedProbe, probePlan } from '../policy/probe.ts';
+import { enter, untilProbe } from './finish.ts';
 import type { Effect, MachineConfig, MachineState, Now, Step } from './types.ts';
 
 /** The latch is cleared: durably, in stop-reason.json too, with an event and a line saying how. */
@@ -41,5 +41,5 @@ export function probeFailed(s: MachineState, o: Outcome, cls: string, now: Now, 
     { type: 'stop-reason', reason: l.reason, exitCode: l.exitCode, message, rule: l.rule, waited: null },
   ];
   if (cfg.mode === 'once') return enter(next, 'done', [...effects, { type: 'announce', phase: 'halted', detail: l.reason }, { type: 'exit', code: l.exitCode }]);
-  return enter(next, 'halted', [...effects, { type: 'arm', timer: 'probe', ms: probeWait(l, now, cfg) }], l.reason);
+  return untilProbe(next, now, cfg, effects);
 }

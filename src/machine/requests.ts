@@ -26,10 +26,10 @@ export function endNow(s: MachineState, cfg: MachineConfig, cause: NonNullable<C
 export function killNow(s: MachineState, why: string): Step {
   const next = { ...s, child: { ...s.child!, cause: s.child!.cause ?? 'stopped', killed: true } };
   return enter(next, 'stopping', [
+    { type: 'event', name: 'killed', fields: { signal: 'SIGKILL', why: 'escalation', pid: s.child!.pid } },
     ...signalChild(next, 'SIGKILL'),
     { type: 'cancel', timer: 'kill' },
     { type: 'event', name: 'escalated', fields: { why, signal: 'SIGKILL' } },
-    { type: 'log', level: 'warn', text: `${why}: killing the child now (SIGKILL)` },
   ]);
 }
 
@@ -38,11 +38,12 @@ export function endGracefully(s: MachineState, now: Now, cfg: MachineConfig, sig
   if (s.phase !== 'running') return { state: s, effects: [] };
   if (s.action && cfg.actionGraceMs > 0) {
     const text = `waiting up to ${formatDuration(cfg.actionGraceMs)} for action ${JSON.stringify(s.action.name)} to end before stopping the child`;
+    const detail = `waiting for action ${JSON.stringify(s.action.name)} (up to ${formatDuration(cfg.actionGraceMs)})`;
     return enter({ ...s, holdSinceMono: now.mono }, 'holding', [
-      { type: 'arm', timer: 'action-grace', ms: cfg.actionGraceMs },
-      { type: 'event', name: 'holding', fields: { action: s.action.name, graceMs: cfg.actionGraceMs } },
       { type: 'log', level: 'info', text },
-    ]);
+      { type: 'event', name: 'holding', fields: { action: s.action.name, graceMs: cfg.actionGraceMs } },
+      { type: 'arm', timer: 'action-grace', ms: cfg.actionGraceMs },
+    ], detail);
   }
   return endNow(s, cfg, 'stopped', signal);
 }

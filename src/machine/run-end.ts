@@ -13,7 +13,7 @@ import { formatDuration } from '../util/duration.ts';
 import { boundary, usage } from './boundary.ts';
 import { enter, fatalExit, finish, halt } from './finish.ts';
 import { probeFailed, probeSucceeded } from './probe-end.ts';
-import { releaseHold } from './requests.ts';
+import { releaseHold, withStop } from './requests.ts';
 import { describeRun, endingText } from './words.ts';
 import type { Effect, Event, MachineConfig, MachineState, Now, Step } from './types.ts';
 
@@ -40,7 +40,8 @@ export function childExited(s0: MachineState, e: Exited, now: Now, cfg: MachineC
   const cancel: Effect[] = TIMERS.map((timer) => ({ type: 'cancel', timer }));
   // A child that exits while a stop waits for its action ends the wait too.
   const held = s0.phase === 'holding' ? releaseHold(s0, now, 'child-exited') : s0;
-  const s: MachineState = { ...held, child: null, killedLast: child.killed, action: null, holdSinceMono: null };
+  const told = e.ending === undefined ? {} : { ending: e.ending };
+  const s: MachineState = atBoundary({ ...held, ...told, child: null, killedLast: child.killed, action: null, holdSinceMono: null }, e.boundary);
   if (s.fatal) return prepend(cancel, fatalExit(s, s.fatal));
   if (o.cause === 'stopped' || o.cause === 'budget') return prepend(cancel, stoppedRun(s, o, now, cfg));
   const verdict = explain(o, cfg);
@@ -116,6 +117,13 @@ function stoppedRun(s: MachineState, o: Outcome, now: Now, cfg: MachineConfig): 
   ];
   const trip = o.cause === 'budget' ? checkBudgets(usage(next, now), cfg) : null;
   return prepend(effects, trip ? halt(next, trip, EXIT.HALT_BUDGET, now, cfg) : boundary(next, now, cfg));
+}
+
+/** The stop and pause files present at the end of the run: honoured at this boundary, after the run is judged. */
+function atBoundary(s: MachineState, b: Exited['boundary']): MachineState {
+  if (!b) return s;
+  const stop = b.stop ? withStop(s, { kind: b.stop.now ? 'USER_KILLED' : 'STOP_FILE', now: b.stop.now, signal: null, marker: b.stop }) : s;
+  return { ...stop, paused: b.pause !== null, pauseMarker: b.pause };
 }
 
 export const prepend = (effects: Effect[], step: Step): Step => ({ state: step.state, effects: [...effects, ...step.effects] });

@@ -6,7 +6,8 @@ import { step } from './step.ts';
 import type { Effect, Event, MachineConfig, MachineState, Now, Phase, TimerName } from './types.ts';
 
 export interface Timers {
-  set(ms: number, fn: () => void): unknown;
+  /** `name`: which timer (the edge shows when the next start or the probe is due). */
+  set(ms: number, fn: () => void, name?: TimerName): unknown;
   clear(handle: unknown): void;
 }
 
@@ -17,8 +18,8 @@ export interface Edges {
   /** Start the child for this iteration; report child-started / spawn-failed / child-exited through deliver. */
   spawn(iteration: number): void;
   signalGroup(pid: number, signal: NodeJS.Signals): void;
-  /** Durable writes: a throw becomes a write-failed event. */
-  saveMemory(m: Memory): void;
+  /** Durable writes: a throw becomes a write-failed event (strict), or a warning (not strict). */
+  saveMemory(m: Memory, strict: boolean): void;
   writeStopReason(e: Extract<Effect, { type: 'stop-reason' }>, s: MachineState): void;
   appendEvent(name: string, fields: Record<string, unknown>): void;
   log(level: 'info' | 'warn' | 'error', text: string): void;
@@ -26,6 +27,8 @@ export interface Edges {
   /** stop-reason.json: the latched halt it tells of was cleared (a warning if it cannot be). */
   markCleared?(e: Extract<Effect, { type: 'cleared' }>): void;
   runHook(reason: string): Promise<void>;
+  /** Presence checks before a timer's event (stop and pause files): events to deliver first. */
+  look?(): Event[];
 }
 
 export class Runner {
@@ -76,13 +79,13 @@ export class Runner {
         return e.signalGroup(fx.pid, fx.signal);
       case 'arm':
         this.cancel(fx.timer);
-        this.armed.set(fx.timer, e.timers.set(fx.ms, () => (this.armed.delete(fx.timer), this.deliver({ type: 'timer', timer: fx.timer }))));
+        this.armed.set(fx.timer, e.timers.set(fx.ms, () => this.fire(fx.timer), fx.timer));
         return;
       case 'cancel':
         return this.cancel(fx.timer);
       case 'save-memory':
-        if (fx.warn === undefined) return this.write('state.json', () => e.saveMemory(fx.memory));
-        return this.tryOr(() => e.saveMemory(fx.memory), (m) => e.log('warn', `${fx.warn}: ${m}`));
+        if (fx.warn === undefined) return this.write('state.json', () => e.saveMemory(fx.memory, true));
+        return this.tryOr(() => e.saveMemory(fx.memory, false), (m) => e.log('warn', `${fx.warn}: ${m}`));
       case 'cleared':
         return this.tryOr(() => e.markCleared?.(fx), (m) => e.log('warn', `the halt is cleared, but stop-reason.json still says latched: ${m}`));
       case 'stop-reason':
@@ -104,6 +107,13 @@ export class Runner {
       default:
         return unreachable(fx);
     }
+  }
+
+  /** A timer is due: what the edge finds present comes first (a stop file beats the next start). */
+  private fire(timer: TimerName): void {
+    this.armed.delete(timer);
+    for (const e of this.edges.look?.() ?? []) this.deliver(e);
+    this.deliver({ type: 'timer', timer });
   }
 
   private cancel(timer: TimerName): void {

@@ -54,7 +54,7 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
       // No pid, or one no signal may ever go to (0 is our own group, 1 is init): never tracked as a child.
       if (e.pid <= 1) return step(s, { type: 'spawn-failed', code: EXIT.CANNOT_EXECUTE, error: `the child was given no usable pid (${e.pid})` }, now, cfg);
       const next: MachineState = { ...s, child: { pid: e.pid, startedMono: now.mono, cause: null, killed: false }, action: null };
-      const st = enter(next, 'running', [{ type: 'event', name: 'started', fields: { pid: e.pid, iteration: s.iteration } }, ...runTimers(s, now, cfg)]);
+      const st = enter(next, 'running', [{ type: 'event', name: 'started', fields: { pid: e.pid, ...(e.pidStartTime === undefined ? {} : { pidStartTime: e.pidStartTime }), iteration: s.iteration } }, ...runTimers(s, now, cfg)]);
       // A request that came while spawning is acted on now that there is a child to end.
       return pending(st, now, cfg);
     }
@@ -72,9 +72,9 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
     case 'signal':
       return onSignal(s, e.signal, now, cfg);
     case 'stop-file':
-      return onStop(withStop(s, { kind: e.now ? 'USER_KILLED' : 'STOP_FILE', now: e.now, signal: null }), now, cfg);
+      return onStop(withStop(s, { kind: e.now ? 'USER_KILLED' : 'STOP_FILE', now: e.now, signal: null, marker: e.marker ?? null }), now, cfg);
     case 'pause-file':
-      return onPause({ ...s, paused: e.present }, now, cfg);
+      return onPause({ ...s, paused: e.present, pauseMarker: e.present ? (e.marker ?? null) : null }, now, cfg);
     case 'resume-file': {
       // A person resumed the wrapper that stays up halted (--probe-after): clear the latch, go on.
       if (s.phase !== 'halted' || !s.memory.latch) return same(s);

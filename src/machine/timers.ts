@@ -5,6 +5,7 @@ import { childStopSignal } from '../signals/signal-table.ts';
 import { formatDuration } from '../util/duration.ts';
 import { probeSucceeded } from './probe-end.ts';
 import { boundary } from './boundary.ts';
+import { prepend } from './run-end.ts';
 import { endNow, releaseHold, signalChild } from './requests.ts';
 import type { MachineConfig, MachineState, Now, Step, TimerName } from './types.ts';
 
@@ -14,9 +15,14 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
   switch (timer) {
     case 'next-start':
       return s.phase === 'backoff' || s.phase === 'waiting' ? boundary(s, now, cfg) : same(s);
-    case 'probe':
+    case 'probe': {
       if (s.phase !== 'halted' || !s.memory.latch) return same(s);
-      return boundary({ ...s, probing: true }, now, cfg);
+      const reason = s.memory.latch.reason;
+      return prepend([
+        { type: 'event', name: 'probe', fields: { reason } },
+        { type: 'log', level: 'info', text: `probing: one run to see whether the cause of ${reason} is gone` },
+      ], boundary({ ...s, probing: true }, now, cfg));
+    }
     case 'timeout':
       return s.phase === 'running' || s.phase === 'holding' ? endNow(unhold(s, now), cfg, 'timeout', 'SIGTERM') : same(s);
     case 'runtime':
@@ -38,7 +44,11 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
       if (s.phase !== 'stopping' || !s.child) return same(s);
       return {
         state: { ...s, child: { ...s.child, killed: true } },
-        effects: [...signalChild(s, 'SIGKILL'), { type: 'event', name: 'escalated', fields: { why: 'kill timeout', signal: 'SIGKILL' } }],
+        effects: [
+          { type: 'log', level: 'warn', text: `the child did not exit within ${formatDuration(cfg.killTimeoutMs)} (--kill-timeout): sending SIGKILL to its process group` },
+          { type: 'event', name: 'killed', fields: { signal: 'SIGKILL', why: 'kill-timeout', pid: s.child.pid } },
+          ...signalChild(s, 'SIGKILL'),
+        ],
       };
     case 'action-grace': {
       if (s.phase !== 'holding') return same(s);

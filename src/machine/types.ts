@@ -27,13 +27,13 @@ export type Event =
   | { type: 'lock-acquired'; orphanPid: number | null }
   | { type: 'lock-busy' }
   | { type: 'orphan-gone' }
-  | { type: 'child-started'; pid: number }
+  | { type: 'child-started'; pid: number; pidStartTime?: string | null }
   | { type: 'spawn-failed'; code: number; error: string }
-  | { type: 'child-exited'; code: number | null; signal: string | null; stderrTail: string; cost: number; progress: string | null; jitter: number; retryAfterMs?: number | null; durationMs?: number }
+  | { type: 'child-exited'; code: number | null; signal: string | null; stderrTail: string; cost: number; progress: string | null; jitter: number; retryAfterMs?: number | null; durationMs?: number; ending?: Ending | null; boundary?: AtBoundary }
   /** Any signal the wrapper handles (src/signals/signal-table.ts says what each means). */
   | { type: 'signal'; signal: NodeJS.Signals }
-  | { type: 'stop-file'; now: boolean }
-  | { type: 'pause-file'; present: boolean }
+  | { type: 'stop-file'; now: boolean; marker?: Marker | null }
+  | { type: 'pause-file'; present: boolean; marker?: Marker | null }
   /** A valid resume request, read and claimed by the edge (a stale or foreign .resume is never an event). */
   | { type: 'resume-file'; by?: string | null; reason?: string | null; request?: string }
   | { type: 'action'; name: string | null }
@@ -69,6 +69,12 @@ export type StopKind = 'SIGNAL' | 'STOP_FILE' | 'USER_KILLED';
 
 /** The marker file that asked for a stop (who, why, when), for the stop reason. */
 export type MarkerInfo = Marker;
+
+/** The stop and pause files the edge found present when the run ended (presence checks at the boundary). */
+export interface AtBoundary {
+  stop: Marker | null;
+  pause: Marker | null;
+}
 
 /** How the wrapper ended the last run: the first signal, and SIGKILL after it (and why). */
 export interface Ending {
@@ -122,6 +128,8 @@ export interface MachineState {
   /** SIGTERM/SIGINT received: a second one escalates. */
   signals: number;
   paused: boolean;
+  /** Who paused and why (the .pause marker), for the log and status. */
+  pauseMarker?: Marker | null;
   probing: boolean;
   /** The child's action in flight (heartbeat --begin ... --end). */
   action: { name: string; sinceMono: number } | null;

@@ -3,7 +3,7 @@ import { configError } from '../exit-codes.ts';
 import { LATCH_MESSAGE_MAX, LATCH_RULE_MAX, STATE_SCHEMA, freshMemory, type Memory } from '../policy/memory.ts';
 import { RECENT_MAX } from '../policy/ring.ts';
 import { isRecord } from '../util/json.ts';
-import { writeJson } from './atomic-write.ts';
+import { writeJson, writeJsonSync } from './atomic-write.ts';
 import { filePath } from './files.ts';
 import { readTrustedJson, untrusted } from './read-trusted.ts';
 import { arrayOf, count, nullable, num, oneOf, optional, recordOf, shape, str } from './validate.ts';
@@ -79,3 +79,6 @@ export function loadMemory(stateDir: string, name: string): Memory {
 /** Saved atomically always; fsynced (file and directory) when `durable`: by default, and by the
  * supervisor when the latch changes (see Job.save). */
 export const saveMemory = (stateDir: string, m: Memory, { durable = true } = {}) => writeJson(filePath(stateDir, 'state'), m, { durable });
+
+/** The same, synchronously (the machine's runner carries effects out one at a time). */
+export const saveMemorySync = (stateDir: string, m: Memory, { durable = true } = {}) => writeJsonSync(filePath(stateDir, 'state'), m, { durable });

@@ -1,5 +1,6 @@
-// Requests that arrive from outside while the job runs (signals, stop and pause files): recorded
-// here, and every wait in progress is woken so the loop re-checks at once.
+// Stops that arrive before the machine runs: a signal or a stop file while waiting for the lock
+// (--wait-lock) or for an orphan (--orphan wait). Recorded here, and the wait in progress is woken;
+// the machine starts with what was recorded (supervise.ts), and from then on every request is its event.
 import type { Marker } from '../state/markers.ts';
 
 export type StopKind = 'SIGNAL' | 'STOP_FILE' | 'USER_KILLED';
@@ -16,20 +17,11 @@ export class Controls {
   stop: StopRequest | null = null;
   /** How many SIGTERM/SIGINT came: a second one escalates to SIGKILL. */
   signalCount = 0;
-  pause: Marker | null = null;
   private ac = new AbortController();
-  private listeners: Array<() => void> = [];
 
   /** Aborted at the next request: pass it to a wait. */
   get signal(): AbortSignal {
     return this.ac.signal;
-  }
-
-  onRequest(fn: () => void): () => void {
-    this.listeners.push(fn);
-    return () => {
-      this.listeners = this.listeners.filter((f) => f !== fn);
-    };
   }
 
   requestStop(r: StopRequest): void {
@@ -37,19 +29,8 @@ export class Controls {
     // The first reason wins; a later one may only make it more urgent.
     if (this.stop) this.stop = { ...this.stop, now: this.stop.now || r.now };
     else this.stop = r;
-    this.wake();
-  }
-
-  setPause(m: Marker | null): void {
-    const changed = (m === null) !== (this.pause === null);
-    this.pause = m;
-    if (changed) this.wake();
-  }
-
-  wake(): void {
     const old = this.ac;
     this.ac = new AbortController();
     old.abort();
-    for (const fn of this.listeners) fn();
   }
 }

@@ -3,8 +3,7 @@ import type { RunConfig } from '../config/run-config.ts';
 import type { Clock } from '../policy/clock.ts';
 import { nextIteration, type Memory } from '../policy/memory.ts';
 import type { Logger } from '../log/logger.ts';
-import type { KilledBy } from '../child/terminate.ts';
-import { saveMemory } from '../state/memory-store.ts';
+import { saveMemorySync } from '../state/memory-store.ts';
 import { appendEvent } from '../state/events.ts';
 import { Bus, type Phase } from './bus.ts';
 import { Controls } from './controls.ts';
@@ -13,13 +12,6 @@ export interface Env {
   clock: Clock;
   random: () => number;
   log: Logger;
-}
-
-/** What a graceful stop waited for (supervisor/action-hold.ts). */
-export interface Waited {
-  action: string;
-  ms: number;
-  ended: 'action-ended' | 'grace-expired' | 'escalated';
 }
 
 export class Job {
@@ -35,15 +27,12 @@ export class Job {
   childStartedMono: number | null = null;
   nextStartAt: string | null = null;
   detail: string | null = null;
-  /** Set once a stop has waited for an action in flight. */
-  waited: Waited | null = null;
   /** The current run is a half-open probe (policy/probe.ts). */
   probing = false;
   /** The --on-halt hook, when configured (integrations/on-halt.ts). */
   onHalt: ((stopReasonFile: string, reason: string) => Promise<void>) | null = null;
-  /** How the last run was ended by the wrapper (first signal, SIGKILL after it and why); null when
-   * it ended by itself. What the stop message says. */
-  lastEnding: { signal: NodeJS.Signals; killedBy: KilledBy } | null = null;
+  /** A stop, pause or resume file may have changed: look again (set by runJob to the machine's edge). */
+  recheck: () => void = () => undefined;
   /** Set while a child runs: end it, giving the cause (stall detector, budgets). */
   terminateChild: ((cause: 'timeout' | 'stalled' | 'stopped' | 'budget') => void) | null = null;
   readonly startedWall = Date.now();
@@ -77,9 +66,14 @@ export class Job {
    * crash loop between two latch changes survive a crash of the wrapper (the page cache does), and
    * a power cut takes at most those back (docs/PERFORMANCE.md, "What each run writes"). */
   async save(m: Memory): Promise<void> {
+    this.saveSync(m);
+  }
+
+  /** The same, for the machine's runner (its edges are synchronous; the writer is underneath). */
+  saveSync(m: Memory): void {
     const durable = JSON.stringify(m.latch ?? null) !== JSON.stringify(this.memory.latch ?? null) || !this.saved;
     this.memory = m;
-    await saveMemory(this.cfg.stateDir, m, { durable });
+    saveMemorySync(this.cfg.stateDir, m, { durable });
     this.saved = true;
   }
 

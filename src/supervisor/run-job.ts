@@ -22,7 +22,6 @@ import { attachOnHalt } from '../integrations/on-halt.ts';
 import { attachStallDetector } from '../integrations/stall-detector.ts';
 import { attachSignalHandlers } from '../signals/signal-handlers.ts';
 import type { Plugin } from './bus.ts';
-import { isOwnedGroup } from '../child/group-signal.ts';
 import { Controls } from './controls.ts';
 import { Job, type Env } from './job.ts';
 import { appendEvent } from '../state/events.ts';
@@ -31,6 +30,7 @@ import { firstMarker } from '../state/markers.ts';
 import { writeItemsDefault } from '../items/config.ts';
 import { preflight } from './startup.ts';
 import { supervise } from './supervise.ts';
+import type { JobEdges } from './edges.ts';
 import { sleep } from './wait.ts';
 import { formatDuration } from '../util/duration.ts';
 
@@ -79,18 +79,23 @@ function stoppedWaiting(cfg: RunConfig, log: Logger, controls: Controls): number
 
 export async function runJob(cfg: RunConfig, env: Env = defaultEnv(cfg)): Promise<number> {
   const controls = new Controls();
-  let job: Job | null = null;
-  // Watched from the start: a signal while waiting for the lock or an orphan is a handled stop too.
-  // Only a child of ours is signalled (not an orphan being waited for).
-  const signals = attachSignalHandlers(controls, env.log, () => (job?.childPid && isOwnedGroup(job.childPid) ? job.childPid : null));
+  let edges: JobEdges | null = null;
+  // Watched from the start: a signal while waiting for the lock or an orphan is a handled stop too
+  // (Controls); once the machine runs, every signal is an event for it. Only a child of ours is
+  // signalled (not an orphan being waited for).
+  const signals = attachSignalHandlers(env.log, {
+    childPid: () => edges?.liveChild() ?? null,
+    stop: (signal) => (edges ? edges.request({ type: 'signal', signal }) : controls.requestStop({ kind: 'SIGNAL', now: true, signal })),
+    forward: (signal) => (edges?.liveChild() ? (edges.request({ type: 'signal', signal }), true) : false),
+  });
   try {
-    return await runLocked(cfg, env, controls, (j) => (job = j));
+    return await runLocked(cfg, env, controls, (e) => (edges = e));
   } finally {
     signals.dispose();
   }
 }
 
-async function runLocked(cfg: RunConfig, env: Env, controls: Controls, created: (job: Job) => void): Promise<number> {
+async function runLocked(cfg: RunConfig, env: Env, controls: Controls, created: (edges: JobEdges) => void): Promise<number> {
   warnIfPid1(env.log);
   prepareStateDir(cfg.stateDir, { create: true });
   // Before the lock and before any child: a foreign run.lock is 78 naming it, not "busy" for a minute.
@@ -110,7 +115,6 @@ async function runLocked(cfg: RunConfig, env: Env, controls: Controls, created: 
     readChildHeartbeat(cfg.stateDir);
     if (cfg.maxRetriesPerItem !== null) writeItemsDefault(cfg.stateDir, cfg.maxRetriesPerItem);
     const job = new Job(cfg, env, memory, controls);
-    created(job);
     remember(cfg, env.log);
     const first = await preflight(job);
     // A refused start, a stop file, a pause: no plugin is up, so the metrics file is refreshed here.
@@ -130,7 +134,7 @@ async function runLocked(cfg: RunConfig, env: Env, controls: Controls, created: 
     );
     env.log.info(`supervising in ${cfg.mode} mode; state in ${cfg.stateDir}`);
     job.event('supervising', { mode: cfg.mode, pid: process.pid, command: [cfg.command, ...cfg.args] });
-    return await supervise(job, first);
+    return await supervise(job, first, created);
   } finally {
     for (const p of plugins.reverse()) await p.dispose();
     await held.release().catch(() => undefined);

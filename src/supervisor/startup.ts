@@ -10,9 +10,9 @@ import { filePath } from '../state/files.ts';
 import { readInflight, type Inflight } from '../state/inflight.ts';
 import { firstMarker } from '../state/markers.ts';
 import { finishStopped, writeStopReport } from './finish.ts';
-import { acceptResume } from './probe-run.ts';
+import { acceptResume } from './startup-resume.ts';
 import type { Job } from './job.ts';
-import { stopFiles } from './supervise.ts';
+import { stopFiles } from './stop-files.ts';
 import { sleep } from './wait.ts';
 import { canProbe, probeWait } from '../policy/probe.ts';
 import { formatDuration } from '../util/duration.ts';
@@ -26,7 +26,7 @@ const since = (m: Marker) => (m.at ? ` since ${m.at}${m.by ? ` (by ${m.by}${m.re
 export async function preflight(job: Job): Promise<number | Record<string, string>> {
   const { cfg } = job;
   // A `safehalt resume` waiting for the lock this run took: its request is answered here.
-  await acceptResume(job);
+  acceptResume(job);
   const l = job.memory.latch;
   // --probe-after: service and loop mode stay up until the probe; once mode probes when it is due.
   const probing = l !== null && canProbe(l, cfg) && (cfg.mode !== 'once' || probeWait(l, job.env.clock.now(), cfg) === 0);
@@ -56,7 +56,7 @@ export async function preflight(job: Job): Promise<number | Record<string, strin
     const clear = stop.path === filePath(cfg.stateDir, 'stop') ? jobHint('resume', cfg.stateDir) : `rm ${stop.path}`;
     if (cfg.quiet && n.say)
       job.log.warn(`not running: stop file ${stop.path} is present${since(stop)}; every run exits 0 until it goes (said once a day under --quiet). To run again: ${clear}`);
-    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (${clear} removes it)`, stop, false, { notice: n.notice });
+    return finishStopped(job, 'STOP_FILE', EXIT.OK, `stop file ${stop.path} present; the child was not started (${clear} removes it)`, stop, { notice: n.notice });
   }
   const pause = firstMarker([filePath(cfg.stateDir, 'pause')]);
   if (pause && cfg.mode === 'once') {
