@@ -23,7 +23,7 @@ export const TABLE: readonly Row[] = [
   { from: 'running', on: 'child-exited', to: AFTER_RUN, does: 'classify, record, decide: halt, finish, backoff or interval' },
   { from: 'holding', on: 'child-exited', to: AFTER_RUN, does: 'the wait ends with the child' },
   { from: 'stopping', on: 'child-exited', to: AFTER_RUN, does: 'a stopped run: not a failure; boundary' },
-  { from: 'running', on: 'signal', to: ['running', 'holding', 'stopping'], does: 'SIGHUP forwarded; SIGTERM/SIGINT: graceful stop' },
+  { from: 'running', on: 'signal', to: ['running', 'holding', 'stopping'], does: 'SIGHUP, SIGUSR2 forwarded; a stop signal (signal-table.ts): graceful stop, the child gets SIGTERM (SIGINT for SIGINT)' },
   { from: 'holding', on: 'signal', to: ['holding', 'stopping'], does: 'a second signal does not wait: SIGKILL' },
   { from: 'stopping', on: 'signal', to: ['stopping'], does: 'a second signal: SIGKILL at once' },
   { from: 'running', on: 'stop-file', to: ['running', 'holding', 'stopping'], does: 'service or --now: end the child; loop: at the boundary' },
