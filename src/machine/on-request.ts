@@ -43,6 +43,16 @@ export function onStop(s: MachineState, now: Now, cfg: MachineConfig): Step {
   return endGracefully(s, now, cfg, childStopSignal(stop.signal ?? undefined));
 }
 
+/** `stop --now` after a stop already under way: a hold is cut short; in service mode (where it is the
+ *  kill) a child still within its --kill-timeout is killed at once. Otherwise as a first stop. */
+export function onStopNow(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  const child = s.child;
+  if (!child || !running(s)) return onStop(s, now, cfg);
+  if (cfg.mode === 'service') return child.killed ? same(s) : killNow(unhold(s, now), 'safehalt stop --now');
+  if (s.phase === 'stopping') return same(s);
+  return endNow(unhold(s, now), cfg, 'stopped', 'SIGTERM');
+}
+
 function stopMessageFor(s: MachineState, cfg: MachineConfig): string {
   if (s.phase === 'orphan') return 'stopped while waiting for the previous child to exit';
   // Between runs no child is running: the last run's ending is not this stop's.

@@ -13,7 +13,10 @@ export function signalChild(s: MachineState, signal: NodeJS.Signals): Effect[] {
 }
 
 /** The first reason wins; a later one may only make it more urgent. */
-export const withStop = (s: MachineState, r: Stop): MachineState => ({ ...s, stop: s.stop ? { ...s.stop, now: s.stop.now || r.now } : r });
+export const withStop = (s: MachineState, r: Stop): MachineState => ({
+  ...s,
+  stop: s.stop ? { ...s.stop, now: s.stop.now || r.now, ...(s.stop.byNow || r.byNow ? { byNow: true } : {}) } : r,
+});
 
 /** Signal the child now and arm the SIGKILL after --kill-timeout. */
 export function endNow(s: MachineState, cfg: MachineConfig, cause: NonNullable<Child['cause']>, signal: NodeJS.Signals, extra: Effect[] = []): Step {

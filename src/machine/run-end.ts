@@ -122,7 +122,7 @@ function stoppedRun(s: MachineState, o: Outcome, now: Now, cfg: MachineConfig): 
 /** The stop and pause files present at the end of the run: honoured at this boundary, after the run is judged. */
 function atBoundary(s: MachineState, b: Exited['boundary']): MachineState {
   if (!b) return s;
-  const stop = b.stop ? withStop(s, { kind: b.stop.now ? 'USER_KILLED' : 'STOP_FILE', now: b.stop.now, signal: null, marker: b.stop }) : s;
+  const stop = b.stop ? withStop(s, { kind: b.stop.now ? 'USER_KILLED' : 'STOP_FILE', now: b.stop.now, signal: null, marker: b.stop, ...(b.stop.now ? { byNow: true } : {}) }) : s;
   return { ...stop, paused: b.pause !== null, pauseMarker: b.pause };
 }
 

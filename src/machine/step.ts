@@ -6,7 +6,7 @@ import { EXIT } from '../exit-codes.ts';
 import { boundary, started } from './boundary.ts';
 import { enter, fatalExit } from './finish.ts';
 import { endGracefully, endNow, releaseHold, withStop } from './requests.ts';
-import { onAction, onPause, onSignal, onStop, running } from './on-request.ts';
+import { onAction, onPause, onSignal, onStop, onStopNow, running } from './on-request.ts';
 import { childExited, prepend } from './run-end.ts';
 import { onTimer } from './timers.ts';
 import type { Event, MachineConfig, MachineState, Now, Step } from './types.ts';
@@ -71,8 +71,11 @@ export function step(s: MachineState, e: Event, now: Now, cfg: MachineConfig): S
       return running(s) ? childExited(s, e, now, cfg) : same(s);
     case 'signal':
       return onSignal(s, e.signal, now, cfg);
-    case 'stop-file':
-      return onStop(withStop(s, { kind: e.now ? 'USER_KILLED' : 'STOP_FILE', now: e.now, signal: null, marker: e.marker ?? null }), now, cfg);
+    case 'stop-file': {
+      const next = withStop(s, { kind: e.now ? 'USER_KILLED' : 'STOP_FILE', now: e.now, signal: null, marker: e.marker ?? null, ...(e.now ? { byNow: true } : {}) });
+      // A stop --now after a stop already under way (held for an action, or waiting for --kill-timeout) does not wait.
+      return e.now && s.stop && !s.stop.byNow ? onStopNow(next, now, cfg) : onStop(next, now, cfg);
+    }
     case 'pause-file':
       return onPause({ ...s, paused: e.present, pauseMarker: e.present ? (e.marker ?? null) : null }, now, cfg);
     case 'resume-file': {

@@ -28,6 +28,7 @@ export const TABLE: readonly Row[] = [
   { from: 'stopping', on: 'signal', to: ['stopping'], does: 'a second signal: SIGKILL at once' },
   { from: 'running', on: 'stop-file', to: ['running', 'holding', 'stopping'], does: 'service or --now: end the child; loop: at the boundary' },
   { from: 'holding', on: 'stop-file', to: ['holding', 'stopping'], does: 'stop --now does not wait' },
+  { from: 'stopping', on: 'stop-file', to: ['stopping'], does: 'service: stop --now kills at once (no --kill-timeout wait)' },
   { from: 'running', on: 'pause-file', to: ['running', 'holding', 'stopping'], does: 'service: end the child gracefully; loop: at the boundary' },
   { from: 'holding', on: 'action', to: ['holding', 'stopping'], does: 'the action ended: the held stop goes ahead' },
   { from: 'holding', on: 'timer:action-grace', to: ['stopping'], does: '--action-grace is over: stop now' },

@@ -89,6 +89,8 @@ export interface Stop {
   now: boolean;
   /** The signal the wrapper received (the child gets childStopSignal of it). */
   signal: NodeJS.Signals | null;
+  /** A `stop --now` marker was seen: it waits neither for an action in flight nor, in service mode, for --kill-timeout. */
+  byNow?: boolean;
 }
 
 export interface Child {

@@ -16,11 +16,11 @@ export type Boundary = () => AtBoundary;
 /** What is present now: the first stop file, and the pause file. */
 export const presentMarkers = (job: Job): AtBoundary => ({ stop: firstMarker(stopFiles(job)), pause: firstMarker([filePath(job.cfg.stateDir, 'pause')]) });
 
-/** Events for what changed since the machine last heard: a stop (or a stop that became --now), a pause that came or went. */
+/** Events for what changed since the machine last heard: a stop (or a stop --now after another stop), a pause that came or went. */
 export function markerEvents(job: Job, s: MachineState): Event[] {
   const { stop, pause } = presentMarkers(job);
   const events: Event[] = [];
-  if (stop && (!s.stop || (stop.now && !s.stop.now))) events.push({ type: 'stop-file', now: stop.now, marker: stop });
+  if (stop && (!s.stop || (stop.now && !s.stop.byNow))) events.push({ type: 'stop-file', now: stop.now, marker: stop });
   if ((pause !== null) !== s.paused) events.push({ type: 'pause-file', present: pause !== null, marker: pause });
   return events;
 }
