@@ -5,7 +5,7 @@ import { resumed } from './probe-end.ts';
 import { EXIT } from '../exit-codes.ts';
 import { boundary, started } from './boundary.ts';
 import { enter, fatalExit } from './finish.ts';
-import { endGracefully, endNow, releaseHold, withStop } from './requests.ts';
+import { endGracefully, endNow, killNow, releaseHold, withStop } from './requests.ts';
 import { onAction, onPause, onSignal, onStop, onStopNow, running } from './on-request.ts';
 import { childExited, prepend } from './run-end.ts';
 import { onTimer } from './timers.ts';
@@ -118,6 +118,8 @@ function runTimers(s: MachineState, now: Now, cfg: MachineConfig): Step['effects
 function pending(st: Step, now: Now, cfg: MachineConfig): Step {
   const s = st.state;
   if (s.fatal) return prepend(st.effects, endNow(s, cfg, 'stopped', 'SIGTERM'));
+  // A second SIGTERM/SIGINT came meanwhile: it does not wait, here either.
+  if (s.stop?.kind === 'SIGNAL' && s.signals > 1) return prepend(st.effects, killNow(s, `${s.stop.signal ?? 'signal'} again`));
   if (s.stop) return prepend(st.effects, onStop(s, now, cfg));
   if (s.paused && cfg.mode === 'service') return prepend(st.effects, endGracefully(s, now, cfg, 'SIGTERM'));
   return st;
