@@ -7,13 +7,17 @@ import { EXIT } from '../exit-codes.ts';
 import { enter, finish, halt, untilProbe } from './finish.ts';
 import { jobHint } from '../util/job-hint.ts';
 import { stopMessage } from './words.ts';
-import type { MachineConfig, MachineState, Now, Step } from './types.ts';
+import type { Effect, MachineConfig, MachineState, Now, Step } from './types.ts';
 
 export const usage = (s: MachineState, now: Now) => ({
   restarts: s.memory.restarts - s.memory.budgetBase.restarts,
   cost: costSince(s.memory.costTotal, s.memory.budgetBase.cost),
   runtimeMs: now.mono - s.startedMono,
 });
+
+/** --max-runtime is this wrapper's wall time: its timer runs while a child runs and between runs. */
+export const runtimeTimer = (s: MachineState, now: Now, cfg: MachineConfig): Effect[] =>
+  cfg.maxRuntimeMs > 0 ? [{ type: 'arm', timer: 'runtime', ms: Math.max(1, cfg.maxRuntimeMs - (now.mono - s.startedMono)) }] : [];
 
 /** Before a run: stop, budgets, pause, then start the child. */
 export function boundary(s: MachineState, now: Now, cfg: MachineConfig): Step {

@@ -10,7 +10,7 @@ import { countRestart, recordFailure, recordStopped, recordSuccess, type Memory 
 import { recordToken } from '../policy/progress.ts';
 import { EXIT } from '../exit-codes.ts';
 import { formatDuration } from '../util/duration.ts';
-import { boundary, usage } from './boundary.ts';
+import { boundary, runtimeTimer, usage } from './boundary.ts';
 import { enter, fatalExit, finish, halt } from './finish.ts';
 import { probeFailed, probeSucceeded } from './probe-end.ts';
 import { releaseHold, withStop } from './requests.ts';
@@ -82,14 +82,15 @@ function decided(next: MachineState, d: Decision, cls: string | null, o: Outcome
   // A stop (or pause) that came while the run was being ended: no wait; the boundary tells of that run.
   if (d.delayMs <= 0 || next.stop || next.paused) return boundary(next, now, cfg);
   const why = d.retryAfter ? hintReason(d.retryAfter, cfg.backoffMaxMs) : null;
-  const arm: Effect = { type: 'arm', timer: 'next-start', ms: d.delayMs };
-  if (cls === null) return enter(next, 'waiting', [arm], why);
+  // The runtime budget is counted between runs too: it may end the backoff or the interval.
+  const arm: Effect[] = [{ type: 'arm', timer: 'next-start', ms: d.delayMs }, ...runtimeTimer(next, now, cfg)];
+  if (cls === null) return enter(next, 'waiting', arm, why);
   const until = new Date(now.wall + d.delayMs).toISOString();
   const hinted = d.retryAfter ? { retryAfterMs: d.retryAfter.ms, retryAfterFrom: d.retryAfter.from } : {};
   return enter(next, 'backoff', [
     { type: 'event', name: 'backoff', fields: { delayMs: d.delayMs, until, ...hinted } },
     { type: 'log', level: 'info', text: `restarting in ${formatDuration(d.delayMs)}${why ? ` (${why})` : ''}` },
-    arm,
+    ...arm,
   ], why);
 }
 

@@ -3,7 +3,7 @@
 import { nextIteration, type Memory } from '../policy/memory.ts';
 import { resumed } from './probe-end.ts';
 import { EXIT } from '../exit-codes.ts';
-import { boundary, started } from './boundary.ts';
+import { boundary, runtimeTimer, started } from './boundary.ts';
 import { enter, fatalExit } from './finish.ts';
 import { endGracefully, endNow, killNow, releaseHold, withStop } from './requests.ts';
 import { onAction, onPause, onSignal, onStop, onStopNow, running } from './on-request.ts';
@@ -108,7 +108,7 @@ function unreachable(e: never): never {
 function runTimers(s: MachineState, now: Now, cfg: MachineConfig): Step['effects'] {
   const t: Step['effects'] = [];
   if (cfg.timeoutMs > 0) t.push({ type: 'arm', timer: 'timeout', ms: cfg.timeoutMs });
-  if (cfg.maxRuntimeMs > 0) t.push({ type: 'arm', timer: 'runtime', ms: Math.max(0, cfg.maxRuntimeMs - (now.mono - s.startedMono)) });
+  t.push(...runtimeTimer(s, now, cfg));
   if (cfg.mode === 'service') t.push({ type: 'arm', timer: 'min-uptime', ms: cfg.minUptimeMs });
   if (cfg.stallTimeoutMs > 0) t.push({ type: 'arm', timer: 'stall', ms: cfg.stallTimeoutMs });
   return t;

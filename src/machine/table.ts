@@ -45,6 +45,7 @@ export const TABLE: readonly Row[] = [
   ...(['backoff', 'waiting'] as const).flatMap((from): Row[] => [
     { from, on: 'timer:next-start', to: BOUNDARY, does: 'boundary' },
     { from, on: 'pause-file', to: ['paused', ...BOUNDARY], does: 'boundary (paused)' },
+    { from, on: 'timer:runtime', to: [from, 'halted', 'done'], does: '--max-runtime reached between runs: halt (81)' },
   ]),
   { from: 'paused', on: 'pause-file', to: ['paused', ...BOUNDARY], does: 'the pause is gone: boundary' },
   { from: 'halted', on: 'timer:probe', to: BOUNDARY, does: 'one probe run' },

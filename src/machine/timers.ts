@@ -4,7 +4,10 @@ import { markHealthy } from '../policy/memory.ts';
 import { childStopSignal } from '../signals/signal-table.ts';
 import { formatDuration } from '../util/duration.ts';
 import { probeSucceeded } from './probe-end.ts';
-import { boundary } from './boundary.ts';
+import { boundary, runtimeTimer, usage } from './boundary.ts';
+import { checkBudgets } from '../policy/budgets.ts';
+import { EXIT } from '../exit-codes.ts';
+import { halt } from './finish.ts';
 import { prepend } from './run-end.ts';
 import { endNow, releaseHold, signalChild } from './requests.ts';
 import type { MachineConfig, MachineState, Now, Step, TimerName } from './types.ts';
@@ -26,6 +29,7 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
     case 'timeout':
       return s.phase === 'running' || s.phase === 'holding' ? endNow(unhold(s, now), cfg, 'timeout', 'SIGTERM') : same(s);
     case 'runtime':
+      if (s.phase === 'backoff' || s.phase === 'waiting') return budgetBetweenRuns(s, now, cfg);
       return s.phase === 'running' || s.phase === 'holding' ? endNow(unhold(s, now), cfg, 'budget', 'SIGTERM') : same(s);
     case 'stall':
       return s.phase === 'running' ? endNow(s, cfg, 'stalled', 'SIGTERM') : same(s);
@@ -58,6 +62,14 @@ export function onTimer(s: MachineState, timer: TimerName, now: Now, cfg: Machin
     default:
       return unreachable(timer);
   }
+}
+
+/** --max-runtime reached in a backoff or an interval: the halt comes now, not at the next start. */
+function budgetBetweenRuns(s: MachineState, now: Now, cfg: MachineConfig): Step {
+  const trip = checkBudgets({ ...usage(s, now), restarts: 0 }, cfg);
+  // The timer's clock may run a hair ahead of the machine's: look again rather than start early.
+  if (!trip) return { state: s, effects: runtimeTimer(s, now, cfg) };
+  return prepend([{ type: 'cancel', timer: 'next-start' }], halt(s, trip, EXIT.HALT_BUDGET, now, cfg));
 }
 
 /** --timeout and --max-runtime do not wait for an action in flight; a hold they cut short is told. */
