@@ -120,6 +120,7 @@ function pending(st: Step, now: Now, cfg: MachineConfig): Step {
   if (s.fatal) return prepend(st.effects, endNow(s, cfg, 'stopped', 'SIGTERM'));
   // A second SIGTERM/SIGINT came meanwhile: it does not wait, here either.
   if (s.stop?.kind === 'SIGNAL' && s.signals > 1) return prepend(st.effects, killNow(s, `${s.stop.signal ?? 'signal'} again`));
+  if (s.stop?.byNow) return prepend(st.effects, onStopNow(s, now, cfg));
   if (s.stop) return prepend(st.effects, onStop(s, now, cfg));
   if (s.paused && cfg.mode === 'service') return prepend(st.effects, endGracefully(s, now, cfg, 'SIGTERM'));
   return st;

@@ -38,4 +38,11 @@ describe('signals while spawning', () => {
     expect(sent(r.effects)).toEqual(['4242 SIGKILL']);
     expect(r.effects.some((f) => f.type === 'event' && f.name === 'escalated')).toBe(true);
   });
+
+  it('service mode, SIGTERM then stop --now: the started child is killed at once (stop --now is the kill there)', () => {
+    let s = step(initialState(freshMemory('job'), at(0)), { type: 'lock-acquired', orphanPid: null }, at(0), { ...cfg, mode: 'service' }).state;
+    for (const e of [{ type: 'signal', signal: 'SIGTERM' }, { type: 'stop-file', now: true }] as Event[]) s = step(s, e, at(1), { ...cfg, mode: 'service' }).state;
+    const r = step(s, { type: 'child-started', pid: 4242 }, at(2), { ...cfg, mode: 'service' });
+    expect(sent(r.effects)).toEqual(['4242 SIGKILL']);
+  });
 });
