@@ -7,6 +7,7 @@ import { STOP_REASONS, type StopReason } from './stop-reasons.ts';
 import { clipArgv } from '../util/clip.ts';
 
 export const STOP_REPORT_SCHEMA = 1;
+const HALTS: readonly string[] = ['FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'BUDGET_EXCEEDED', 'NO_PROGRESS', 'LOOP_DETECTED', 'HALT_LATCHED'];
 export const RECENT_IN_REPORT = 10;
 export const COMMAND_IN_REPORT = 4096;
 
@@ -37,7 +38,10 @@ export function buildStopReport(i: StopReportInput) {
   const last = ['FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'HALT_LATCHED'].includes(i.reason) ? m.recent.at(-1) : undefined;
   const windowCounts: Record<string, number> = {};
   for (const f of inWindow(m.recent, m.windowFrom, i.now, windowMs)) windowCounts[f.cls] = (windowCounts[f.cls] ?? 0) + 1;
-  const halted = m.latch !== null && ['FAILURE_SPIKE', 'RETRY_LIMIT_REACHED', 'BUDGET_EXCEEDED', 'NO_PROGRESS', 'LOOP_DETECTED', 'HALT_LATCHED'].includes(i.reason);
+  // The truth about the latch, whatever ended this run: a stop while halted (--probe-after) leaves
+  // the halt latched, and the file names it and says how to clear it.
+  const halted = m.latch !== null;
+  const haltReason = m.latch !== null && !HALTS.includes(i.reason) ? m.latch : null;
   return {
     schema: STOP_REPORT_SCHEMA,
     reason: i.reason,
@@ -75,7 +79,8 @@ export function buildStopReport(i: StopReportInput) {
     progressTokens: m.progress.tokens.slice(-8),
     requestedBy: i.requestedBy ?? null,
     latched: halted,
-    next: STOP_REASONS[i.reason].next,
+    ...(haltReason ? { latchedHalt: { reason: haltReason.reason, rule: haltReason.rule, message: haltReason.message, exitCode: haltReason.exitCode, time: isoOf(haltReason.at) } } : {}),
+    next: haltReason ? `the ${haltReason.reason} halt stays latched: ${STOP_REASONS[haltReason.reason].next}` : STOP_REASONS[i.reason].next,
     resume: halted ? resumeCommand(i.stateDir) : null,
     ...i.extra,
   };

@@ -176,3 +176,23 @@ describe('resume while a wrapper holds the lock', () => {
     expect(leftovers(dir)).toEqual([]);
   });
 });
+
+describe('a stop while a halt stays latched', () => {
+  // stop-reason.json tells the truth about the latch: a SIGTERM or a stop file that ends a wrapper
+  // waiting for its probe leaves the halt latched, so the file must not say it was cleared.
+  for (const how of ['SIGTERM', 'stop file'] as const) {
+    it(`${how} while halted with --probe-after: latched: true, the halt named, and the resume command`, async () => {
+      const dir = stateDir();
+      const wrapper = start(['run', '--mode', 'service', '--max-consecutive-failures', '2', '--backoff-initial', '10ms', '--probe-after', '1h', '--state-dir', dir, '--', 'false']);
+      await waitFor(() => readEvents(dir).some((e) => e.event === 'halted'), 20_000, 'the halted event');
+      if (how === 'SIGTERM') wrapper.proc.kill('SIGTERM');
+      else writeFileSync(path.join(dir, '.stop'), '');
+      expect((await wrapper.done).code).toBe(0);
+      const sr = readJson(path.join(dir, 'stop-reason.json'));
+      expect(sr).toMatchObject({ reason: how === 'SIGTERM' ? 'SIGNAL' : 'STOP_FILE', exitCode: 0, latched: true, latchedHalt: { reason: 'RETRY_LIMIT_REACHED', exitCode: 80 } });
+      expect(sr.resume).toMatch(/^safehalt resume --state-dir .* --reason/);
+      expect(sr.next).toMatch(/safehalt resume/);
+      expect(latchOf(dir)).toMatchObject({ reason: 'RETRY_LIMIT_REACHED' });
+    });
+  }
+});
