@@ -47,3 +47,8 @@ export function runningMode(dir: string): string | null {
     return null;
   }
 }
+
+/** A run of the child is under way (its checkpoint, inflight.json, is there from before the spawn to after the reap). */
+export function childRunning(dir: string): boolean {
+  return existsSync(filePath(dir, 'inflight'));
+}

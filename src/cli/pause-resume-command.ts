@@ -7,7 +7,7 @@ import { filePath } from '../state/files.ts';
 import { markerBody, whoAmI } from '../state/markers.ts';
 import { appendEvent } from '../state/events.ts';
 import { oneLine } from '../util/printable.ts';
-import { locateJob, runningMode, runningWrapper } from './locate.ts';
+import { childRunning, locateJob, runningMode, runningWrapper } from './locate.ts';
 import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 
 export const pauseCommand: Command = {
@@ -25,9 +25,11 @@ export const pauseCommand: Command = {
     appendEvent(dir, 'pause-requested', { by: whoAmI(), reason });
     const pid = runningWrapper(dir);
     refreshMetrics(dir);
-    const what = runningMode(dir) === 'service'
-      ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
-      : ' pauses after the current iteration';
+    const what = !childRunning(dir)
+      ? ": no child is running (between runs); no new run starts until 'safehalt resume'"
+      : runningMode(dir) === 'service'
+        ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
+        : ' pauses after the current iteration';
     process.stdout.write(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until: ${jobHint('resume', dir)}\n`);
     return EXIT.OK;
   },

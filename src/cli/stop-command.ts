@@ -4,12 +4,13 @@ import { LOCATE_OPTIONS, withEnv, type Command } from './command.ts';
 import { writeJsonSync } from '../state/atomic-write.ts';
 import { filePath } from '../state/files.ts';
 import { markerBody } from '../state/markers.ts';
-import { locateJob, runningMode, runningWrapper } from './locate.ts';
+import { childRunning, locateJob, runningMode, runningWrapper } from './locate.ts';
 import { oneLine, printable } from '../util/printable.ts';
 import { refreshMetrics } from '../integrations/metrics-refresh.ts';
 
 /** What the running wrapper does with the stop file, in its mode. */
-function stopWords(now: boolean, mode: string | null): string {
+function stopWords(now: boolean, mode: string | null, child: boolean): string {
+  if (!child) return 'no child is running (between runs): the wrapper stops now';
   if (mode === 'service')
     return now
       ? 'service mode: the child is being killed now (SIGKILL to its group, no grace)'
@@ -37,7 +38,7 @@ export const stopCommand: Command = {
     writeJsonSync(file, markerBody({ now: Boolean(a.now), reason }));
     const pid = runningWrapper(dir);
     refreshMetrics(dir);
-    const what = pid ? stopWords(Boolean(a.now), runningMode(dir)) : '';
+    const what = pid ? stopWords(Boolean(a.now), runningMode(dir), childRunning(dir)) : '';
     process.stdout.write(
       pid
         ? `stop requested: wrapper pid ${pid}: ${what}.\n`

@@ -77,6 +77,21 @@ describe('service mode controls', () => {
     await run.done;
   }, 60_000);
 
+  it('stop and pause between runs (a backoff): say that no child runs, not that one is being stopped', async () => {
+    const dir = stateDir();
+    const run = start(['run', '--backoff-initial', '30s', '--state-dir', dir, '--', 'false']);
+    await waitFor(() => existsSync(path.join(dir, 'events.jsonl')) && readFileSync(path.join(dir, 'events.jsonl'), 'utf8').includes('"backoff"'), 15_000, 'the backoff');
+    const p = await cli(['pause', '--state-dir', dir]);
+    expect(p.stdout).not.toContain('being stopped');
+    expect(p.stdout).toMatch(/pause requested: wrapper pid \d+: no child is running \(between runs\); no new run starts until 'safehalt resume'/);
+    const s = await cli(['stop', '--state-dir', dir]);
+    expect(s.stdout).not.toContain('being stopped');
+    expect(s.stdout).toMatch(/stop requested: wrapper pid \d+: no child is running \(between runs\): the wrapper stops now\./);
+    const r = await run.done;
+    expect(r.code).toBe(0);
+    expect(r.ms).toBeLessThan(20_000);
+  }, 60_000);
+
   it('stop --now does not wait for --kill-timeout: the child is killed at once (USER_KILLED)', async () => {
     const dir = stateDir();
     const pids = path.join(tempDir(), 'pids');
