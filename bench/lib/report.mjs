@@ -66,7 +66,10 @@ export function checkTargets(res) {
     add('idle wrapper RssAnon within 2 MiB of an idle bare node', `+${f(idle.anon - bareIdle.anon, 1)} MiB`, idle.anon - bareIdle.anon <= 2, `${f(idle.anon, 1)} MiB vs ${f(bareIdle.anon, 1)} MiB`);
   if (res.tenJobs && !res.tenJobs.error) add('PSS per job, 10 idle jobs at once (no target set)', `${f(res.tenJobs.pssPerJob, 1)} MiB`, null, `RssAnon ${f(res.tenJobs.anonPerJob, 1)} MiB per job`);
   if (idle && !idle.error) {
-    add('idle CPU ≤ 10 ms per minute', `${f(idle.cpuPerMin, 2)} ms/min`, idle.cpuPerMin <= 10);
+    const floor = res.idle?.['node (Node 24, a heartbeat file every 10 s)'];
+    const vsFloor = floor && !floor.error ? ratio(idle.cpuPerMin, floor.cpuPerMin) : null;
+    const floorNote = vsFloor == null ? '' : `${times(vsFloor)} a bare Node writing the same heartbeat file (${f(floor.cpuPerMin, 2)} ms/min)`;
+    add('idle CPU ≤ 10 ms per minute', `${f(idle.cpuPerMin, 2)} ms/min`, idle.cpuPerMin <= 10, floorNote);
     add('idle RSS ≤ 50 MiB', `${f(idle.rss)} MiB`, idle.rss <= 50);
   }
   const st = (res.stop ?? []).filter((r) => r.name === 'safehalt' && r.how === 'SIGTERM' && !r.error);

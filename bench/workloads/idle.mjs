@@ -1,6 +1,7 @@
 // Workload 2: idle cost. Every contender supervises one `sleep` child, all at once (idle processes
 // do not compete). After a settling time, over the window: the supervisor's CPU, its wake-ups
 // (voluntary context switches of all its threads), and its resident memory at the end.
+import path from 'node:path';
 import { NODE24 } from '../lib/contenders.mjs';
 import { anonMiB, cpuPreciseMs as cpuMs, dropPageCache, killTree, now, pssMiB, removeTemp, rssMiB, sleep, start, tempDir, wakeups } from '../lib/proc.mjs';
 
@@ -12,6 +13,17 @@ const bareNode = {
   bin: NODE24,
   start: async () => {
     const p = start(NODE24, ['-e', 'setInterval(() => {}, 1e9)']);
+    return { pid: p.pid, dispose: async () => killTree(p.pid) };
+  },
+};
+
+/** A bare Node 24 that writes a heartbeat file every 10 s, as safehalt does: the floor of idle CPU. */
+export const HEARTBEAT_FLOOR = 'node (Node 24, a heartbeat file every 10 s)';
+const heartbeatFloor = {
+  name: HEARTBEAT_FLOOR,
+  bin: NODE24,
+  start: async (_argv, dir) => {
+    const p = start(NODE24, [path.join(import.meta.dirname, '..', 'lib', 'heartbeat-floor.cjs'), path.join(dir, 'floor')]);
     return { pid: p.pid, dispose: async () => killTree(p.pid) };
   },
 };
@@ -40,7 +52,7 @@ export async function tenJobs({ contender, settleMs, log }) {
 }
 
 export async function idleCost({ contenders: peers, windowMs, settleMs, log }) {
-  const contenders = NODE24 ? [bareNode, ...peers] : peers;
+  const contenders = NODE24 ? [bareNode, heartbeatFloor, ...peers] : peers;
   const running = [];
   const rows = {};
   // The executables built or installed by this project are measured as if installed a while ago.
