@@ -9,6 +9,7 @@ import { appendEvent } from '../state/events.ts';
 import { oneLine } from '../util/printable.ts';
 import { childRunning, locateJob, runningMode, runningWrapper } from './locate.ts';
 import { refreshMetrics } from '../integrations/metrics-refresh.ts';
+import { writeStdout } from '../log/stdout.ts';
 
 export const pauseCommand: Command = {
   command: 'pause',
@@ -30,7 +31,7 @@ export const pauseCommand: Command = {
       : runningMode(dir) === 'service'
         ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
         : ' pauses after the current iteration';
-    process.stdout.write(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until: ${jobHint('resume', dir)}\n`);
+    writeStdout(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until: ${jobHint('resume', dir)}\n`);
     return EXIT.OK;
   },
 };

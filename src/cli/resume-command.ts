@@ -15,6 +15,7 @@ import { duration } from './parse-values.ts';
 import { locateJob } from './locate.ts';
 import { clearHalt, type Cleared, type Who } from './resume-halt.ts';
 import type { Latch } from '../policy/memory.ts';
+import { writeStdout } from '../log/stdout.ts';
 
 const SIGNALS = os.constants.signals as Record<string, number>;
 
@@ -71,13 +72,13 @@ export const resumeCommand: Command = {
     if (removeIfPresent(filePath(dir, 'stop'))) done.push('removed the stop file');
     if (removeIfPresent(filePath(dir, 'pause'))) done.push('removed the pause');
     if (done.length === 0) {
-      process.stdout.write('nothing to resume: the job was not halted, paused or stopped.\n');
+      writeStdout('nothing to resume: the job was not halted, paused or stopped.\n');
       return EXIT.OK;
     }
     // A halt the wrapper cleared is in the log already, with this request's id.
     if (clearedHalt || stop || pause) appendEvent(dir, 'resumed', { by, reason: reason || null, clearedHalt, clearedStop: stop !== null, clearedPause: pause !== null });
     refreshMetrics(dir);
-    process.stdout.write(`resumed: ${printable(done.join(', '))}.\n`);
+    writeStdout(`resumed: ${printable(done.join(', '))}.\n`);
     return EXIT.OK;
   },
 };

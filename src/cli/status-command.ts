@@ -11,11 +11,12 @@ import { usageError } from '../exit-codes.ts';
 import { lstatSync } from 'node:fs';
 import { asOwner } from '../status/as-owner.ts';
 import { loadCold } from './fast/parts.ts';
+import { writeStdout } from '../log/stdout.ts';
 
 function allJobs(a: Record<string, unknown>): number {
   if (a.watch || a['state-dir'] || a.name) throw usageError('status --all reads every job: drop --watch, --state-dir and --name (add a directory of jobs with --root DIR).');
   const h = scanHost(((a.root as unknown[]) ?? []).map(String), { defaults: !a['no-default-roots'] });
-  process.stdout.write(a.json ? jsonSafe(JSON.stringify(h, null, 2)) + '\n' : printableLines(renderAll(h)));
+  writeStdout(a.json ? jsonSafe(JSON.stringify(h, null, 2)) + '\n' : printableLines(renderAll(h)));
   return h.exitCode;
 }
 
@@ -44,7 +45,7 @@ export const statusCommand: Command = {
     const read = () => asOwner(st.uid, st.gid, () => readStatus(dir, name));
     if (a.watch) return (await loadCold()).watchStatus(dir, read, Boolean(a.json));
     const v = read();
-    process.stdout.write(a.json ? jsonSafe(JSON.stringify(v, null, 2)) + '\n' : renderText(v));
+    writeStdout(a.json ? jsonSafe(JSON.stringify(v, null, 2)) + '\n' : renderText(v));
     return v.exitCode;
   },
 };

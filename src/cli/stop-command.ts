@@ -7,6 +7,7 @@ import { markerBody } from '../state/markers.ts';
 import { childRunning, locateJob, runningMode, runningWrapper } from './locate.ts';
 import { oneLine, printable } from '../util/printable.ts';
 import { refreshMetrics } from '../integrations/metrics-refresh.ts';
+import { writeStdout } from '../log/stdout.ts';
 
 /** What the running wrapper does with the stop file, in its mode. */
 function stopWords(now: boolean, mode: string | null, child: boolean): string {
@@ -39,7 +40,7 @@ export const stopCommand: Command = {
     const pid = runningWrapper(dir);
     refreshMetrics(dir);
     const what = pid ? stopWords(Boolean(a.now), runningMode(dir), childRunning(dir)) : '';
-    process.stdout.write(
+    writeStdout(
       pid
         ? `stop requested: wrapper pid ${pid}: ${what}.\n`
         : `stop file written (${printable(file)}): no run is active; 'safehalt run' will not start the job until: ${jobHint('resume', dir)}\n`,

@@ -1,6 +1,7 @@
 // Item IDs, content hashes and failure details as the user gives them: checked at the edge (exit 64,
 // nothing written). After that an ID is only ever used hashed, so no ID can ever name a path.
 import { usageError } from '../exit-codes.ts';
+import { sha256Hex } from '../util/sha256.ts';
 
 export const MAX_ID_BYTES = 1024;
 export const MAX_HASH_DIGITS = 128;
@@ -52,5 +53,5 @@ export const clipMessage = (msg: string): string =>
   msg.length > MAX_MESSAGE_CHARS ? `${msg.slice(0, MAX_MESSAGE_CHARS - 3)}...` : msg;
 
 /** The name an item is stored under: the SHA-256 of its ID, hex. */
-// node:crypto is loaded on first use, not by every command that imports this module (~4 ms).
-export const itemKey = (id: string): string => process.getBuiltinModule('node:crypto').hash('sha256', id, 'hex');
+// In plain JavaScript: node:crypto would cost every item command ~4 ms to load (util/sha256.ts).
+export const itemKey = (id: string): string => sha256Hex(id);

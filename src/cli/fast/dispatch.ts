@@ -9,6 +9,7 @@ import { VERSION } from '../../version.ts';
 import { prebuiltHelp } from './help.ts';
 import { isUserError } from '../../exit-codes.ts';
 import { OWN_VARIABLES, envName } from '../env-check.ts';
+import { writeStdout } from '../../log/stdout.ts';
 
 const HOT: Record<string, () => Promise<Command>> = {
   status: () => import('../status-command.ts').then((m) => m.statusCommand),
@@ -23,12 +24,12 @@ const HOT: Record<string, () => Promise<Command>> = {
 /** The exit code of a line run here, or null: give the line to the full parser. */
 export async function runFast(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number | null> {
   if (argv.length === 1 && argv[0] === '--version') {
-    process.stdout.write(`${VERSION}\n`);
+    writeStdout(`${VERSION}\n`);
     return 0;
   }
-  const help = prebuiltHelp(argv, env, process.stdout.columns);
+  const help = prebuiltHelp(argv, env, () => process.stdout.columns);
   if (help !== null) {
-    process.stdout.write(help);
+    writeStdout(help);
     return 0;
   }
   const [name, ...rest] = argv;
