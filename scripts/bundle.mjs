@@ -14,9 +14,11 @@
 // that is undefined, so it is defined from __filename by the banner. string-width (cliui's, for
 // the help layout) is replaced by src/cli/string-width.ts: the package builds an Intl.Segmenter
 // and a \p{RGI_Emoji} regex when loaded, ~30 ms of every start-up. graceful-fs (proper-lockfile's
-// fs) is replaced by node:fs: src/util/plain-fs.cjs says why.
+// fs) is replaced by node:fs: src/util/plain-fs.cjs says why. signal-exit (proper-lockfile's, to
+// release a lock at exit) loads node:assert for one check of its argument: ~4 ms of every command
+// that takes a lock (assert's colours build process.stderr); the check is made without it.
 import { build } from 'esbuild';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 const [entry, outfile] = process.argv.slice(2);
@@ -27,6 +29,20 @@ const PARTS = [
   { loader: 'loadCold', entry: 'src/cli/cold.ts', file: 'safehalt-cold.cjs' },
   { loader: 'loadRunPart', entry: 'src/cli/run-command.ts', file: 'safehalt-run.cjs' },
 ];
+
+/** signal-exit without node:assert: its one assert.equal, on the type of the callback, as a TypeError. */
+const ASSERT_LINE = "var assert = require('assert')";
+const signalExitPlugin = {
+  name: 'signal-exit-without-assert',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/]signal-exit[\\/]index\.js$/ }, (args) => {
+      const text = readFileSync(args.path, 'utf8');
+      if (!text.includes(ASSERT_LINE)) throw new Error(`${args.path}: no "${ASSERT_LINE}" to replace (signal-exit changed?)`);
+      const light = 'var assert = { equal: function (a, b, message) { if (a != b) throw new TypeError(message) } }';
+      return { contents: text.replace(ASSERT_LINE, light), loader: 'js' };
+    });
+  },
+};
 
 const common = {
   bundle: true,
@@ -74,9 +90,9 @@ const out = path.resolve(outfile);
 const assets = {};
 for (const p of PARTS) {
   const file = path.join(path.dirname(out), p.file);
-  await build({ ...common, entryPoints: [path.join(ROOT, p.entry)], outfile: file });
+  await build({ ...common, entryPoints: [path.join(ROOT, p.entry)], outfile: file, plugins: [signalExitPlugin] });
   assets[p.file] = file;
 }
-await build({ ...common, entryPoints: [path.resolve(entry)], outfile: out, plugins: [partsPlugin] });
+await build({ ...common, entryPoints: [path.resolve(entry)], outfile: out, plugins: [partsPlugin, signalExitPlugin] });
 // The files scripts/build.sh gives the standalone executable as SEA assets.
 writeFileSync(path.join(path.dirname(out), 'sea-assets.json'), JSON.stringify(assets));
