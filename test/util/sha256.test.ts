@@ -28,3 +28,10 @@ describe('sha256Hex', () => {
     }
   });
 });
+
+describe('itemKey', () => {
+  it('gives the same keys before and after it switches to node:crypto', async () => {
+    const { itemKey } = await import('../../src/items/id.ts');
+    for (let i = 0; i < 300; i++) expect(itemKey(`owner/repo#${i}`)).toBe(node(`owner/repo#${i}`));
+  });
+});
