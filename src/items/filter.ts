@@ -1,6 +1,8 @@
-// `item filter`: check a whole batch in one process. Each fan-out directory is listed once, so an
-// item with no record costs a hash and a set lookup; only recorded items are read, and only those
-// whose content hash changed are written (under their locks, as `check` does).
+// `item filter`: check a whole batch in one process. A record is read straight away until an item
+// of its fan-out directory turns out to have none; that directory is then listed once, so that each
+// further item with no record costs a hash and a set lookup, not a failed open (~8 µs: Node builds an
+// exception). A batch of tracked items never lists a directory (100,000 of them: ~1.3 -> ~1.0 s).
+// Only the items whose content hash changed are written (under their locks, as `check` does).
 import { readItemsDefault } from './config.ts';
 import { SKIP_EVENTS_PER_BATCH, recordSkips } from './check.ts';
 import { isOpen, observe } from './decide.ts';
@@ -23,20 +25,23 @@ export interface FilterResult {
 
 /** `limit` decides (0 = unlimited); `hashes` supplies hashes for lines that carry none. */
 export async function filterItems(stateDir: string, lines: readonly Line[], limit: number, hashes: ReadonlyMap<string, string>): Promise<FilterResult> {
-  // Per fan-out directory, listed once: its record keys, and whether it is private (fast reads).
+  // Per fan-out directory: its record keys once listed (null until an item there has no record),
+  // and whether it is private (fast reads).
   const items = itemsDir(stateDir);
-  const known = new Map<string, { keys: Set<string>; priv: boolean }>();
-  const fanout = (xy: string) => {
+  const known = new Map<string, { keys: Set<string> | null; priv: boolean }>();
+  const lookUp = (key: string, id: string): ItemRecord | undefined => {
+    const xy = key.slice(0, 2);
     let f = known.get(xy);
-    if (!f) known.set(xy, (f = { keys: likelyKeysIn(stateDir, xy), priv: isPrivateDir(path.join(items, xy)) }));
-    return f;
+    if (!f) known.set(xy, (f = { keys: null, priv: isPrivateDir(path.join(items, xy)) }));
+    if (f.keys !== null && !f.keys.has(key)) return undefined;
+    const rec = readRecordFile(recordFileIn(items, key), id, f.priv);
+    if (rec === undefined) f.keys ??= likelyKeysIn(stateDir, xy);
+    return rec;
   };
   const out: FilterResult = { allowed: [], skipped: [], changed: 0 };
   let jobDefault: number | undefined;
   for (const line of lines) {
-    const key = itemKey(line.id);
-    const f = fanout(key.slice(0, 2));
-    let rec = f.keys.has(key) ? readRecordFile(recordFileIn(items, key), line.id, f.priv) : undefined;
+    let rec = lookUp(itemKey(line.id), line.id);
     const hash = line.hash ?? hashes.get(line.id) ?? null;
     if (observe(rec, hash, new Date())) {
       jobDefault ??= readItemsDefault(stateDir);
