@@ -3,7 +3,6 @@
 // when; the wrapper honours it only for that halt, while its requester waits, and claims it first
 // (rename to .resume.claimed) so that a request is either withdrawn by its requester or answered by
 // the wrapper, never both. Any other .resume (stale, planted, from an older safehalt) is removed.
-import { randomUUID } from 'node:crypto';
 import { renameSync } from 'node:fs';
 import { procStartTime, sameProcessAlive } from '../child/proc.ts';
 import type { Latch } from '../policy/memory.ts';
@@ -44,7 +43,8 @@ export const sameHalt = (l: Latch | null, h: HaltId): boolean =>
 export function writeRequest(dir: string, halt: HaltId, who: { reason: string; by: string }, waitMs: number): ResumeRequest {
   const req: ResumeRequest = {
     schema: RESUME_REQUEST_SCHEMA,
-    id: randomUUID(),
+    // node:crypto loaded here, only for a request: at import it cost every `resume` ~5 ms.
+    id: process.getBuiltinModule('node:crypto').randomUUID(),
     halt,
     reason: who.reason,
     by: who.by,
