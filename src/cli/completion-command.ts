@@ -3,6 +3,7 @@
 // never goes stale when options change.
 import type { Command } from './command.ts';
 import { EXIT } from '../exit-codes.ts';
+import { writeStdout } from '../log/stdout.ts';
 
 /** The hidden command under which yargs' own completion support is registered (main.ts). */
 export const COMPLETION_KEY_COMMAND = '__complete';
@@ -67,7 +68,7 @@ export const completionCommand: Command = {
     ['safehalt completion zsh > ~/.zfunc/_safehalt', 'zsh: a directory on $fpath'],
   ],
   run: async (a) => {
-    process.stdout.write(COMPLETION_SCRIPTS[a.shell as Shell]);
+    writeStdout(COMPLETION_SCRIPTS[a.shell as Shell]);
     return EXIT.OK;
   },
 };

@@ -11,6 +11,7 @@ import { renderTimer } from '../unit/render-timer.ts';
 import { checkCommand, unitMode, unitName } from '../unit/unit-checks.ts';
 import { checkCalendar } from '../unit/check-calendar.ts';
 import { WriteError, writeAtomicSync } from '../state/atomic-write.ts';
+import { writeStdout } from '../log/stdout.ts';
 
 const ACCOUNT = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,31}$/;
 
@@ -93,9 +94,9 @@ export const unitCommand: Command = {
     for (const n of notes) process.stderr.write(`safehalt: unit: ${n}\n`);
     const out = files(u);
     if (a.write !== undefined) write(String(a.write), out, u);
-    else if (out.length === 1) process.stdout.write(out[0][1]);
+    else if (out.length === 1) writeStdout(out[0][1]);
     // Two files on stdout: each under a header line naming it (--write puts them in place).
-    else process.stdout.write(out.map(([file, text]) => `### ${file}\n${text}`).join('\n'));
+    else writeStdout(out.map(([file, text]) => `### ${file}\n${text}`).join('\n'));
     return EXIT.OK;
   },
 };
