@@ -121,10 +121,14 @@ function pidMax(): number {
 /** Pids of the processes of session `sid` that are not in process group `sid` (not zombies).
  * `forksBefore` (forkCount() read before the session leader was forked) lets the scan skip every
  * pid below `sid`: pids are handed out in increasing order, so while fewer processes were forked
- * since than there are pids above `sid`, every later process has a higher pid. */
+ * since than there are pids above `sid`, every later process has a higher pid; with only the
+ * leader's own fork since, there is nothing to scan. */
 export function sessionMembers(sid: number, forksBefore: number | null = null): number[] {
   if (!Number.isInteger(sid) || sid <= 1) return [];
   const now = forksBefore === null ? null : forkCount();
+  // One fork on the whole machine since (the leader's own): the session has no other process, as
+  // each one of it descends from the leader. Spares a crash loop the /proc scan at every exit.
+  if (now !== null && forksBefore !== null && now - forksBefore <= 1) return [];
   const above = now !== null && forksBefore !== null && now - forksBefore < pidMax() - sid ? sid : 0;
   let names: string[];
   try {
