@@ -6,9 +6,12 @@ import './runtime/node-env.ts';
 import { runFast } from './cli/fast/dispatch.ts';
 import { loadCold } from './cli/fast/parts.ts';
 import { EXIT, isUserError } from './exit-codes.ts';
-import { surviveStderrErrors } from './log/logger.ts';
+import { lazyStdio, stdioDrained } from './log/stdio.ts';
 
-surviveStderrErrors();
+lazyStdio();
+
+/** How long a finished command waits for a reader of its output to take the rest. */
+const STDIO_DRAIN_MS = 10_000;
 
 async function start(argv: string[]): Promise<number> {
   const fast = await runFast(argv);
@@ -20,8 +23,9 @@ async function start(argv: string[]): Promise<number> {
 start(process.argv.slice(2)).then(
   (code) => {
     process.exitCode = code;
-    // Leftover handles (a watcher being closed) must not keep a finished command alive.
-    setImmediate(() => process.exit(code));
+    // What was written to stdout and stderr leaves first (bounded); leftover handles (a watcher
+    // being closed) must not keep a finished command alive.
+    void stdioDrained(STDIO_DRAIN_MS).then(() => setImmediate(() => process.exit(code)));
   },
   (e: unknown) => {
     if (isUserError(e)) {

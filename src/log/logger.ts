@@ -24,27 +24,6 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-/** A reader of stderr that goes away (`2>&1 | head -1`, journald restarted) must never end the
- * wrapper: the error (EPIPE) is swallowed, and what is written after it is dropped. Called once by
- * src/entry.ts, before anything is written. */
-export function surviveStderrErrors(): void {
-  // process.stderr is built on first use (a stream: ~3 ms of a command's start, loading node:stream
-  // and, for a pipe, node:net); most commands never write to it. The listener is added on that use.
-  const own = Object.getOwnPropertyDescriptor(process, 'stderr');
-  const build = own?.get;
-  if (!own || !build || !own.configurable) return void process.stderr.on('error', () => undefined);
-  Object.defineProperty(process, 'stderr', {
-    configurable: true,
-    enumerable: own.enumerable,
-    get() {
-      const stream = build.call(process) as NodeJS.WriteStream;
-      Object.defineProperty(process, 'stderr', { configurable: true, enumerable: own.enumerable, writable: false, value: stream });
-      stream.on('error', () => undefined);
-      return stream;
-    },
-  });
-}
-
 /** Write to stderr unless it is known to be gone. */
 export function writeStderr(data: string | Buffer): void {
   if (!process.stderr.destroyed) process.stderr.write(data);

@@ -1,5 +1,5 @@
 // The short commands write their output to fd 1 directly and build process.stderr only when they
-// write to it (src/log/stdout.ts, surviveStderrErrors): the output must read as it did through the
+// write to it (src/log/stdout.ts, src/log/stdio.ts): the output must read as it did through the
 // streams, to a pipe, a file and a reader that went away, and a warning must still reach stderr.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
