@@ -25,7 +25,10 @@ start(process.argv.slice(2)).then(
     process.exitCode = code;
     // What was written to stdout and stderr leaves first (bounded); leftover handles (a watcher
     // being closed) must not keep a finished command alive.
-    void stdioDrained(STDIO_DRAIN_MS).then(() => setImmediate(() => process.exit(code)));
+    const exit = () => setImmediate(() => process.exit(code));
+    const drained = stdioDrained(STDIO_DRAIN_MS);
+    if (drained) void drained.then(exit);
+    else exit();
   },
   (e: unknown) => {
     if (isUserError(e)) {

@@ -3,6 +3,8 @@
 // on that use here, and remembered, so that the exit can wait until what was written to them has
 // left: to a pipe they write asynchronously once it is full (the kept output of a --quiet run, 256
 // KiB, written just before the wrapper exits), and process.exit() drops what is still queued.
+import { after } from '../util/long-timer.ts';
+
 const built = new Set<NodeJS.WriteStream>();
 
 /** Build `name` on first use, with `prepare` applied once. */
@@ -33,18 +35,17 @@ export function lazyStdio(): void {
   lazily('stderr', (s) => s.on('error', () => undefined));
 }
 
-/** Resolves once every stream built has nothing left to write (or is gone), or after `maxMs`: a
- * reader that stopped reading never holds the exit longer than that. */
-export function stdioDrained(maxMs: number): Promise<void> {
+/** null when nothing is left to write; else resolves once every stream built has nothing left to
+ * write (or is gone), or after `maxMs`: a reader that stopped reading never holds the exit longer. */
+export function stdioDrained(maxMs: number): Promise<void> | null {
   const pending = [...built].filter((s) => !s.destroyed && s.writableLength > 0);
-  if (pending.length === 0) return Promise.resolve();
+  if (pending.length === 0) return null;
   return new Promise((resolve) => {
-    const timer = setTimeout(resolve, maxMs);
-    timer.unref();
+    const cancel = after(maxMs, resolve);
     let left = pending.length;
     const one = () => {
       if (--left === 0) {
-        clearTimeout(timer);
+        cancel();
         resolve();
       }
     };
