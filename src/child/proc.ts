@@ -126,10 +126,13 @@ function pidMax(): number {
 export function sessionMembers(sid: number, forksBefore: number | null = null): number[] {
   if (!Number.isInteger(sid) || sid <= 1) return [];
   const now = forksBefore === null ? null : forkCount();
+  // Forks since, trusted only if the count moved (it must have counted the leader's own fork): a
+  // counter that is stuck, virtualised or went backwards never lets the scan skip anything.
+  const forks = now !== null && forksBefore !== null && now > forksBefore ? now - forksBefore : null;
   // One fork on the whole machine since (the leader's own): the session has no other process, as
   // each one of it descends from the leader. Spares a crash loop the /proc scan at every exit.
-  if (now !== null && forksBefore !== null && now - forksBefore <= 1) return [];
-  const above = now !== null && forksBefore !== null && now - forksBefore < pidMax() - sid ? sid : 0;
+  if (forks === 1) return [];
+  const above = forks !== null && forks < pidMax() - sid ? sid : 0;
   let names: string[];
   try {
     names = readdirSync('/proc');

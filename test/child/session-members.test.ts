@@ -38,4 +38,11 @@ describe('sessionMembers', () => {
     expect(sessionMembers(pid, forksBefore)).toEqual([]);
     expect(sessionMembers(pid, null)).toEqual([]);
   });
+
+  // A counter that did not count the leader's own fork (stuck, virtualised, gone backwards) is not
+  // trusted: it must never make the scan skip a process of the session.
+  it('a fork count that went backwards: the full scan still finds the job', async () => {
+    const { pid } = await leader('set -m; sleep 30 & echo ready; wait');
+    expect(sessionMembers(pid, forkCount()! + 1000)).toHaveLength(1);
+  });
 });
