@@ -22,13 +22,16 @@ export const pauseCommand: Command = {
   run: async (a) => {
     const reason = oneLine('reason', a.reason) ?? null;
     const { dir } = locateJob(a, { create: true });
+    // What runs is read before the pause file is written (the wrapper may act on it at once).
+    const pid = runningWrapper(dir);
+    const child = childRunning(dir);
+    const mode = runningMode(dir);
     writeJsonSync(filePath(dir, 'pause'), markerBody({ reason }));
     appendEvent(dir, 'pause-requested', { by: whoAmI(), reason });
-    const pid = runningWrapper(dir);
     refreshMetrics(dir);
-    const what = !childRunning(dir)
+    const what = !child
       ? ": no child is running (between runs); no new run starts until 'safehalt resume'"
-      : runningMode(dir) === 'service'
+      : mode === 'service'
         ? ": service mode: the child is being stopped gracefully now; no new run starts until 'safehalt resume'"
         : ' pauses after the current iteration';
     writeStdout(pid ? `pause requested: wrapper pid ${pid}${what}.\n` : `paused: the job will not start a run until: ${jobHint('resume', dir)}\n`);

@@ -36,10 +36,12 @@ export const stopCommand: Command = {
     const reason = oneLine('reason', a.reason) ?? null;
     const { dir } = locateJob(a, { create: true });
     const file = filePath(dir, 'stop');
-    writeJsonSync(file, markerBody({ now: Boolean(a.now), reason }));
+    // What runs is read before the stop file is written: a wrapper may act on it (end its child,
+    // even exit) before this command looks again, and the words are about the moment of the request.
     const pid = runningWrapper(dir);
-    refreshMetrics(dir);
     const what = pid ? stopWords(Boolean(a.now), runningMode(dir), childRunning(dir)) : '';
+    writeJsonSync(file, markerBody({ now: Boolean(a.now), reason }));
+    refreshMetrics(dir);
     writeStdout(
       pid
         ? `stop requested: wrapper pid ${pid}: ${what}.\n`
