@@ -7,30 +7,20 @@ import { Runner, type Edges } from '../../src/machine/runner.ts';
 import { initialState } from '../../src/machine/step.ts';
 import type { MachineConfig } from '../../src/machine/types.ts';
 import { at } from '../policy/helpers.ts';
+import { VirtualQueue } from '../helpers/virtual-time.ts';
 
 /** Virtual time: timers fire in order as advance() moves the clock. */
-class FakeClock {
-  t = 1000;
-  private seq = 0;
-  private readonly pending = new Map<number, { due: number; fn: () => void }>();
+class FakeClock extends VirtualQueue {
+  constructor() {
+    super(1000);
+  }
   now = () => at(this.t);
   timers = {
-    set: (ms: number, fn: () => void) => (this.pending.set(++this.seq, { due: this.t + ms, fn }), this.seq),
-    clear: (h: unknown) => void this.pending.delete(h as number),
+    set: (ms: number, fn: () => void) => this.add(ms, fn),
+    clear: (h: unknown) => this.remove(h),
   };
-  advance(ms: number): void {
-    const until = this.t + ms;
-    for (;;) {
-      const next = [...this.pending].filter(([, p]) => p.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
-      if (!next) break;
-      this.pending.delete(next[0]);
-      this.t = next[1].due;
-      next[1].fn();
-    }
-    this.t = until;
-  }
   get armed() {
-    return this.pending.size;
+    return this.size;
   }
 }
 

@@ -16,32 +16,22 @@ import { JobEdges } from '../../src/supervisor/edges.ts';
 import { Job } from '../../src/supervisor/job.ts';
 import { seed } from '../../src/supervisor/supervise.ts';
 import type { Scheduler } from '../../src/util/long-timer.ts';
+import { VirtualQueue } from '../helpers/virtual-time.ts';
 
 const fixture = (name: string) => path.join(import.meta.dirname, '..', 'fixtures', name);
 const dirs: string[] = [];
 afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 /** Virtual monotonic time: timers fire in order as advance() moves it. */
-class VirtualTime implements Scheduler {
-  t = 1_000_000;
+class VirtualTime extends VirtualQueue implements Scheduler {
   chunkMs = 2 ** 31 - 1;
-  private seq = 0;
-  private readonly pending = new Map<number, { due: number; fn: () => void }>();
-  now = () => this.t;
-  set = (fn: () => void, ms: number) => (this.pending.set(++this.seq, { due: this.t + ms, fn }), this.seq);
-  clear = (h: unknown) => void this.pending.delete(h as number);
-  clock: Clock = { now: () => ({ mono: this.t, wall: Date.now(), boot: currentBootId() }) };
-  advance(ms: number): void {
-    const until = this.t + ms;
-    for (;;) {
-      const next = [...this.pending].filter(([, p]) => p.due <= until).sort((a, b) => a[1].due - b[1].due)[0];
-      if (!next) break;
-      this.pending.delete(next[0]);
-      this.t = next[1].due;
-      next[1].fn();
-    }
-    this.t = until;
+  constructor() {
+    super(1_000_000);
   }
+  now = () => this.t;
+  set = (fn: () => void, ms: number) => this.add(ms, fn);
+  clear = (h: unknown) => this.remove(h);
+  clock: Clock = { now: () => ({ mono: this.t, wall: Date.now(), boot: currentBootId() }) };
 }
 
 async function until(what: string, ok: () => boolean, ms = 10_000): Promise<void> {
