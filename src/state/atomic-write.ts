@@ -39,7 +39,7 @@ export function ownerOf(p: string): { uid: number; gid: number } | null {
   }
 }
 
-/** fsync a directory, so that a rename or a new name in it is on disk. */
+/** fsync a directory, so that a rename or a new name in it is on disk (until then a power cut may undo it). */
 export function fsyncDir(dir: string): void {
   const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
   try {
@@ -83,17 +83,6 @@ function replaceFile(file: string, data: string, mode: number, durable: boolean,
       /* not created, or gone */
     }
     throw e;
-  }
-  if (durable) syncDir(path.dirname(file));
-}
-
-/** The rename is an entry of the directory: until the directory is on disk, a power cut may undo it. */
-function syncDir(dir: string): void {
-  const fd = openSync(dir, constants.O_RDONLY | constants.O_DIRECTORY);
-  try {
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
   }
 }
 

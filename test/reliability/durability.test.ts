@@ -36,6 +36,24 @@ describe.skipIf(!hasStrace)('durable writes', () => {
     }
     expect(statSync(target).mode & 0o777).toBe(0o600);
   });
+
+  it('the directory of a durable write is fsynced once, not once more for nothing', () => {
+    const dir = stateDir();
+    const lines = trace(dir);
+    const dirFds = new Set<string>();
+    let dirSyncs = 0;
+    let fileSyncs = 0;
+    for (const l of lines) {
+      if (l.startsWith('openat') && l.includes(`"${dir}"`) && l.includes('O_DIRECTORY')) dirFds.add(/= (\d+)$/.exec(l)?.[1] ?? '');
+      const closed = /^close\((\d+)\)/.exec(l)?.[1];
+      if (closed) dirFds.delete(closed);
+      const fd = /^fsync\((\d+)\)/.exec(l)?.[1];
+      if (fd && dirFds.has(fd)) dirSyncs++;
+      else if (fd) fileSyncs++;
+    }
+    expect(fileSyncs, lines.join('\n')).toBeGreaterThanOrEqual(2);
+    expect(dirSyncs, lines.join('\n')).toBe(fileSyncs);
+  });
 });
 
 describe.skipIf(!hasStrace)('what must survive a power cut', () => {
