@@ -4,7 +4,8 @@
 #   2. bundle src/entry.ts -> build/safehalt.cjs     (esbuild, one CommonJS file; bin/safehalt runs it)
 #   3. standalone executable -> dist/safehalt        (Node SEA: packaging/sea/sea-config.json, postject)
 #   4. check that NODE_OPTIONS does not reach the executable
-#   5. smoke check: dist/safehalt --version with an empty environment and no node on PATH
+#   5. smoke check: dist/safehalt --version with an empty environment and no node on PATH, and
+#      the parts' code caches taken (scripts/code-cache.mjs)
 #
 # Environment:
 #   SAFEHALT_SKIP_TYPECHECK=1   skip step 1 (fast iteration)
@@ -71,6 +72,15 @@ fi
 # build/sea-config.json is packaging/sea/sea-config.json with them added.
 NODE_BIN="$(node -p process.execPath)" # the real binary behind node_modules/.bin/node
 SEA_CONFIG=build/sea-config.json
+# The executable's main script compiles the bundle (an asset) with a V8 code cache made by this
+# same Node for each command; each part has its own (packaging/sea/main.cjs, scripts/code-cache.mjs).
+cp packaging/sea/main.cjs build/sea-main.cjs
+node -e '
+  const [file, bundle] = process.argv.slice(1);
+  const a = require(file);
+  require("fs").writeFileSync(file, JSON.stringify({ ...a, "safehalt.cjs": bundle }));
+' "$ROOT/build/sea-assets.json" "$ROOT/$BUNDLE"
+node scripts/code-cache.mjs write build/sea-main.cjs build/sea-assets.json || die "the code caches could not be made"
 node -e '
   const [base, assets, help, out] = process.argv.slice(1);
   const c = { ...require(base), assets: { ...require(assets), [require("path").basename(help)]: require("path").resolve(help) } };
@@ -109,6 +119,9 @@ rm -rf "$empty_path" "$errfile"
 [ "$out" = "$PKG_VERSION" ] || die "$BIN --version printed '$out', expected '$PKG_VERSION'"
 [ -z "$err" ] || die "$BIN --version wrote to stderr: $err"
 say "smoke: $BIN --version -> $out (no node on PATH)"
+# V8 takes every code cache (a rejected one would only cost the plain compile: say it here).
+node scripts/code-cache.mjs check "$ROOT/$BIN" || die "$BIN rejects a code cache made by $NODE_BIN"
+say "code cache: every cache taken by $BIN"
 
 size="$(stat -c %s "$BIN")"
 say "done: $BIN $size bytes ($(awk -v b="$size" 'BEGIN { printf "%.1f MiB", b / 1048576 }')), $BUNDLE $(stat -c %s "$BUNDLE") bytes"

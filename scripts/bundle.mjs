@@ -71,11 +71,28 @@ function source(file) {
   const sea = require('node:sea');
   return sea.isSea() ? sea.getAsset(file, 'utf8') : readFileSync(join(__dirname, file), 'utf8');
 }
+/** The part's V8 code cache (scripts/code-cache.mjs), in the standalone executable only. */
+function cachedData(file) {
+  const sea = require('node:sea');
+  if (!sea.isSea()) return undefined;
+  try {
+    return new Uint8Array(sea.getRawAsset(file + '.cache'));
+  } catch {
+    return undefined;
+  }
+}
 function load(file) {
   if (!loaded.has(file)) {
     const module = { exports: {} };
     const wrapped = '(function (exports, require, module, __filename, __dirname) {' + source(file) + '\\n})';
-    require('node:vm').runInThisContext(wrapped, { filename: join(__dirname, file) })(module.exports, require, module, __filename, __dirname);
+    const vm = require('node:vm');
+    const script = new vm.Script(wrapped, { filename: join(__dirname, file), cachedData: cachedData(file) });
+    const check = process.env.SAFEHALT_CODE_CACHE;
+    if (script.cachedDataRejected && check === 'check') process.stderr.write('safehalt: the code cache of ' + file + ' was rejected\\n');
+    // scripts/code-cache.mjs: the cache as it is at exit, with the functions this line compiled.
+    if (check?.startsWith('write:') && !require('node:sea').isSea())
+      process.once('exit', () => require('node:fs').writeFileSync(join(check.slice(6), file + '.cache'), script.createCachedData()));
+    script.runInThisContext()(module.exports, require, module, __filename, __dirname);
     loaded.set(file, module.exports);
   }
   return loaded.get(file);

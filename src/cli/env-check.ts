@@ -11,7 +11,7 @@ export const OWN_VARIABLES = [
   // packaging/systemd/safehalt@.service's command line
   'COMMAND',
   // SAFEHALT_DEBUG prints a stack trace with an internal error; the rest belong to the build and tests
-  'DEBUG', 'BIN', 'ENTRY', 'SKIP_BUILD', 'SKIP_TYPECHECK', 'SKIP_SEA', 'DEB_BIN', 'DEB_XZ_LEVEL', 'DEB_REVISION', 'DEB_REBUILD', 'BENCH_BIN', 'PM2',
+  'DEBUG', 'BIN', 'ENTRY', 'CODE_CACHE', 'SKIP_BUILD', 'SKIP_TYPECHECK', 'SKIP_SEA', 'DEB_BIN', 'DEB_XZ_LEVEL', 'DEB_REVISION', 'DEB_REBUILD', 'BENCH_BIN', 'PM2',
 ].map((v) => `SAFEHALT_${v}`);
 
 export const envName = (option: string) => `SAFEHALT_${option.toUpperCase().replace(/-/g, '_')}`;
