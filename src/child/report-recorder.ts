@@ -11,7 +11,9 @@ export const WRITE_GAP_MS = 100;
 export class ReportRecorder {
   private pending: ReportDelta = emptyDelta();
   private lastWrite = -Infinity;
-  private readonly hurry = new AbortController();
+  /** Made only for a wait: an abort builds a DOMException with its stack, at every child's end. */
+  private hurry: AbortController | null = null;
+  private hurried = false;
   private busy: Promise<void> | null = null;
   private failing = false;
   private readonly stateDir: string;
@@ -31,7 +33,8 @@ export class ReportRecorder {
 
   /** Everything reported so far is written (or has failed and been warned about). */
   async flush(): Promise<void> {
-    this.hurry.abort();
+    this.hurried = true;
+    this.hurry?.abort();
     if (this.busy) await this.busy;
     if (this.pending.beats > 0) await (this.busy = this.drain());
   }
@@ -41,7 +44,7 @@ export class ReportRecorder {
     await Promise.resolve();
     while (this.pending.beats > 0) {
       const wait = this.lastWrite + WRITE_GAP_MS - performance.now();
-      if (wait > 0 && this.pending.action === undefined) await sleep(wait, this.hurry.signal);
+      if (wait > 0 && this.pending.action === undefined && !this.hurried) await sleep(wait, (this.hurry ??= new AbortController()).signal);
       const d = this.pending;
       this.pending = emptyDelta();
       try {

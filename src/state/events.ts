@@ -2,7 +2,7 @@
 // line at most EVENT_LINE_MAX bytes); past the bound the newest half is kept by an atomic rewrite. A
 // reader reads only the log's tail and skips a torn line. Nothing but a regular file is ever opened:
 // a FIFO planted in its place neither blocks a write nor a read.
-import { closeSync, constants, fchownSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, constants, fchownSync, fstatSync, openSync, type Stats } from 'node:fs';
 import path from 'node:path';
 import { appendAll } from './write-all.ts';
 import { configError } from '../exit-codes.ts';
@@ -60,7 +60,7 @@ function appendLine(file: string, line: string): number {
   try {
     const st = fstatSync(fd);
     if (!st.isFile()) throw notRegular(file, fileType(st));
-    adoptIfNew(fd, file);
+    adoptIfNew(fd, file, st);
     appendAll(fd, line); // the whole line or nothing, even on a full disk
     return st.size + Buffer.byteLength(line);
   } finally {
@@ -72,8 +72,8 @@ const notRegular = (file: string, what: string) =>
   configError(`${file} is ${what}, not a regular file; move it aside (mv ${file} ${file}.bad) and start again.`);
 
 /** Created just now by root in a job's directory owned by someone else: the file is the job's. */
-function adoptIfNew(fd: number, file: string): void {
-  if (process.getuid?.() !== 0 || fstatSync(fd).uid !== 0) return;
+function adoptIfNew(fd: number, file: string, st: Stats): void {
+  if (st.size > 0 || st.uid !== 0 || process.getuid?.() !== 0) return; // not new, or not root's
   const owner = ownerOf(path.dirname(file));
   if (owner && owner.uid !== 0) fchownSync(fd, owner.uid, owner.gid);
 }
