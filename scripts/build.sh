@@ -80,7 +80,7 @@ node -e '
   const a = require(file);
   require("fs").writeFileSync(file, JSON.stringify({ ...a, "safehalt.cjs": bundle }));
 ' "$ROOT/build/sea-assets.json" "$ROOT/$BUNDLE"
-node scripts/code-cache.mjs write build/sea-main.cjs build/sea-assets.json || die "the code caches could not be made"
+node scripts/code-cache.mjs write build/sea-main.cjs build/sea-assets.json packaging/sea/sea-config.json || die "the code caches could not be made"
 node -e '
   const [base, assets, help, out] = process.argv.slice(1);
   const c = { ...require(base), assets: { ...require(assets), [require("path").basename(help)]: require("path").resolve(help) } };

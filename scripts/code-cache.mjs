@@ -1,11 +1,12 @@
 #!/usr/bin/env node
 // V8 code caches of the standalone executable:
-//   node scripts/code-cache.mjs write build/sea-main.cjs build/sea-assets.json
+//   node scripts/code-cache.mjs write build/sea-main.cjs build/sea-assets.json build/sea-config.json
 //   node scripts/code-cache.mjs check dist/safehalt
 //
 // write: runs each line of LINES with the pinned Node that the executable is built from (V8 takes
 // a cache only from its own version and flags), through the executable's main script
-// (packaging/sea/main.cjs) with SAFEHALT_CODE_CACHE=write:DIR. At exit the main script writes the
+// (packaging/sea/main.cjs) with SAFEHALT_CODE_CACHE=write:DIR and the executable's execArgv (a V8
+// flag among them would change what V8 accepts). At exit the main script writes the
 // bundle's cache for that command, and each part of the bundle that the line loaded writes its
 // own (scripts/bundle.mjs): a cache then holds every function the line compiled, not only the top
 // level. The caches are added to the SEA assets. check: runs the same lines on the executable with
@@ -45,12 +46,13 @@ function runLines(cmd, prefix, env) {
   }
 }
 
-function write(main, assetsFile) {
+function write(main, assetsFile, seaConfig) {
+  const { execArgv = [] } = JSON.parse(readFileSync(seaConfig, 'utf8'));
   const assets = JSON.parse(readFileSync(assetsFile, 'utf8'));
   const out = path.dirname(path.resolve(assetsFile));
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'safehalt-caches-'));
   try {
-    const keys = runLines(process.execPath, [main], () => ({ SAFEHALT_CODE_CACHE: `write:${cacheDir}` })).map((l) => l.key);
+    const keys = runLines(process.execPath, [...execArgv, main], () => ({ SAFEHALT_CODE_CACHE: `write:${cacheDir}` })).map((l) => l.key);
     for (const name of [...keys.map((k) => `safehalt.cjs.${k}.cache`), ...PARTS.map((p) => `${p}.cache`)]) {
       const made = path.join(cacheDir, name);
       if (!existsSync(made)) throw new Error(`no code cache ${name} was written (LINES in ${import.meta.filename})`);
@@ -71,6 +73,6 @@ function check(bin) {
 }
 
 const [verb, ...args] = process.argv.slice(2);
-if (verb === 'write') write(args[0], args[1]);
+if (verb === 'write') write(args[0], args[1], args[2]);
 else if (verb === 'check') check(args[0]);
-else throw new Error('usage: code-cache.mjs write MAIN ASSETS | check BIN');
+else throw new Error('usage: code-cache.mjs write MAIN ASSETS SEA_CONFIG | check BIN');
