@@ -43,12 +43,21 @@ export function fileType(st: Stats): string {
 
 const FLAGS = constants.O_RDONLY | constants.O_NONBLOCK; // libuv adds O_CLOEXEC
 
+/** True only when nothing is there; any other failure (EACCES, ELOOP) is left to the open to name. */
+function missing(file: string, follow = false): boolean {
+  try {
+    return (follow ? statSync : lstatSync)(file, { throwIfNoEntry: false }) === undefined;
+  } catch {
+    return false;
+  }
+}
+
 /** Open a regular file for reading: its descriptor, or undefined when it does not exist. */
 export function openRegular(file: string, opts: Pick<ReadOptions, 'follow'> = {}): { fd: number; st: Stats } | undefined {
   // A missing file is the common case (no .stop, no child heartbeat yet): a failed open builds an
   // exception with its stack, ~0.1 ms in a busy wrapper, a stat that finds nothing does not. A
   // file that appears or goes in between is read, or found missing, by the open below.
-  if ((opts.follow ? statSync : lstatSync)(file, { throwIfNoEntry: false }) === undefined) return undefined;
+  if (missing(file, opts.follow)) return undefined;
   let fd: number;
   try {
     fd = openSync(file, FLAGS | (opts.follow ? 0 : constants.O_NOFOLLOW));
