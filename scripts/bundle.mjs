@@ -91,7 +91,13 @@ function load(file) {
     if (script.cachedDataRejected && check === 'check') process.stderr.write('safehalt: the code cache of ' + file + ' was rejected\\n');
     // scripts/code-cache.mjs: the cache as it is at exit, with the functions this line compiled.
     if (check?.startsWith('write:') && !require('node:sea').isSea())
-      process.once('exit', () => require('node:fs').writeFileSync(join(check.slice(6), file + '.cache'), script.createCachedData()));
+      process.once('exit', () => {
+        try {
+          require('node:fs').writeFileSync(join(check.slice(6), file + '.cache'), script.createCachedData(), { flag: 'wx' }); // a new file only
+        } catch {
+          /* the first line to load the part made it; a missing one fails scripts/code-cache.mjs */
+        }
+      });
     script.runInThisContext()(module.exports, require, module, __filename, __dirname);
     loaded.set(file, module.exports);
   }

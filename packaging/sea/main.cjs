@@ -39,7 +39,16 @@ const wrapped = `(function (exports, require, module, __filename, __dirname) {${
 const script = new vm.Script(wrapped, { filename: file, cachedData: inSea ? cachedData(cacheName) : undefined });
 const mode = process.env.SAFEHALT_CODE_CACHE;
 if (script.cachedDataRejected && mode === 'check') process.stderr.write(`safehalt: the code cache ${cacheName} was rejected\n`);
+// A new file only (wx: never over another, never through a link); scripts/code-cache.mjs fails the
+// build when a cache it asked for is missing.
+const writeCache = () => require('node:fs').writeFileSync(join(mode.slice(6), cacheName), script.createCachedData(), { flag: 'wx' });
 if (!inSea && mode?.startsWith('write:'))
-  process.once('exit', () => require('node:fs').writeFileSync(join(mode.slice(6), cacheName), script.createCachedData()));
+  process.once('exit', () => {
+    try {
+      writeCache();
+    } catch {
+      /* said by scripts/code-cache.mjs */
+    }
+  });
 const bundle = { exports: {} };
 script.runInThisContext()(bundle.exports, require, bundle, file, join(file, '..'));
