@@ -24,7 +24,7 @@ import { idleCost, tenJobs } from './workloads/idle.mjs';
 import { itemMemory } from './workloads/items.mjs';
 import { reactions } from './workloads/reaction.mjs';
 import { restartThroughput } from './workloads/restart.mjs';
-import { startup } from './workloads/startup.mjs';
+import { COMMAND_REPS, startup } from './workloads/startup.mjs';
 import { stopLatency } from './workloads/stop.mjs';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
@@ -97,7 +97,7 @@ function render(res, m, missing) {
   if (Array.isArray(res.stop)) sec('3. Stop latency', stopTable(res.stop), `From SIGTERM to the supervisor (or the launch of its stop command) until the child's TERM handler runs and until the child is gone; the supervisor's exit after the child's when it exits. Medians of ${P.stopReps}. PM2 gets SIGTERM at its daemon; PM2 is set to \`kill_signal: SIGTERM\` (its default is SIGINT).`);
   if (Array.isArray(res.reaction)) sec('4. Reaction', reactionTable(res.reaction), `Medians of ${P.reactReps}.`);
   if (Array.isArray(res.startup))
-    sec('5. Start-up', startupTable(res.startup), `Launch until the child (a small perl program) reports that it runs; PM2 from \`pm2 start\` with no daemon running. Commands: process launch to exit. Medians of ${P.startReps} (commands: ${P.startReps * 2}); NODE_EXTRA_CA_CERTS unset for every contender.`);
+    sec('5. Start-up', startupTable(res.startup), `Launch until the child (a small perl program) reports that it runs; PM2 from \`pm2 start\` with no daemon running. Commands: process launch to exit. Medians of ${P.startReps} (commands: ${P.startReps * COMMAND_REPS}); NODE_EXTRA_CA_CERTS unset for every contender.`);
   if (res.items) sec('6. Item memory', res.items.table ? '```\n' + res.items.table + '\n```' : res.items.pending ? `Pending: ${res.items.pending}.` : `Not measured: ${res.items.error}`, 'By `bench/items.mjs` (medians of process runs).');
   const targets = checkTargets(res);
   const miss = Object.entries(missing ?? {}).filter(([, w]) => w);

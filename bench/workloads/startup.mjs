@@ -39,6 +39,10 @@ async function jobWithHistory() {
   return { dir, stateDir };
 }
 
+/** Each short command runs this many times per launch repetition: a command takes ~30 ms, and a median
+ * of 12 moved by 10-15 % between runs here; of 36, less. */
+export const COMMAND_REPS = 6;
+
 export async function startup({ contenders, reps, log, bins = [{ tag: '', bin: SAFEHALT }] }) {
   // A cron tick: `run --mode once` of the current binary, beside the long-running contenders.
   const once = { name: 'safehalt run --mode once', start: safehalt('once', SAFEHALT) };
@@ -72,7 +76,7 @@ export async function startup({ contenders, reps, log, bins = [{ tag: '', bin: S
   ].filter(([, bin]) => bin);
   const cmdMs = new Map(commands.map(([n]) => [n, []]));
   // Rotated as a whole, so that each pause is followed by its resume and stop by the next resume.
-  for (let r = 0; r < reps * 2; r++)
+  for (let r = 0; r < reps * COMMAND_REPS; r++)
     for (const [name, bin, args] of r % 2 ? [...commands].reverse() : commands) {
       const x = await runBounded(bin, args, { timeoutMs: 10_000 });
       cmdMs.get(name).push(x.timedOut || x.code === null ? null : x.ms);
