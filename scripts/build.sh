@@ -75,11 +75,6 @@ SEA_CONFIG=build/sea-config.json
 # The executable's main script compiles the bundle (an asset) with a V8 code cache made by this
 # same Node for each command; each part has its own (packaging/sea/main.cjs, scripts/code-cache.mjs).
 cp packaging/sea/main.cjs build/sea-main.cjs
-node -e '
-  const [file, bundle] = process.argv.slice(1);
-  const a = require(file);
-  require("fs").writeFileSync(file, JSON.stringify({ ...a, "safehalt.cjs": bundle }));
-' "$ROOT/build/sea-assets.json" "$ROOT/$BUNDLE"
 node scripts/code-cache.mjs write build/sea-main.cjs build/sea-assets.json packaging/sea/sea-config.json || die "the code caches could not be made"
 node -e '
   const [base, assets, help, out] = process.argv.slice(1);

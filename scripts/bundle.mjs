@@ -71,34 +71,15 @@ function source(file) {
   const sea = require('node:sea');
   return sea.isSea() ? sea.getAsset(file, 'utf8') : readFileSync(join(__dirname, file), 'utf8');
 }
-/** The part's V8 code cache (scripts/code-cache.mjs), in the standalone executable only. */
-function cachedData(file) {
-  const sea = require('node:sea');
-  if (!sea.isSea()) return undefined;
-  try {
-    return new Uint8Array(sea.getRawAsset(file + '.cache'));
-  } catch {
-    return undefined;
-  }
-}
 function load(file) {
   if (!loaded.has(file)) {
     const module = { exports: {} };
     const wrapped = '(function (exports, require, module, __filename, __dirname) {' + source(file) + '\\n})';
-    const vm = require('node:vm');
-    const script = new vm.Script(wrapped, { filename: join(__dirname, file), cachedData: cachedData(file) });
-    const check = process.env.SAFEHALT_CODE_CACHE;
-    if (script.cachedDataRejected && check === 'check') process.stderr.write('safehalt: the code cache of ' + file + ' was rejected\\n');
-    // scripts/code-cache.mjs: the cache as it is at exit, with the functions this line compiled.
-    if (check?.startsWith('write:') && !require('node:sea').isSea())
-      process.once('exit', () => {
-        try {
-          require('node:fs').writeFileSync(join(check.slice(6), file + '.cache'), script.createCachedData(), { flag: 'wx' }); // a new file only
-        } catch {
-          /* the first line to load the part made it; a missing one fails scripts/code-cache.mjs */
-        }
-      });
-    script.runInThisContext()(module.exports, require, module, __filename, __dirname);
+    const filename = join(__dirname, file);
+    // The standalone executable's main script (packaging/sea/main.cjs) compiles it with its code cache.
+    const compilePart = globalThis[Symbol.for('safehalt.compilePart')];
+    const part = compilePart ? compilePart(file, wrapped, filename) : require('node:vm').runInThisContext(wrapped, { filename });
+    part(module.exports, require, module, __filename, __dirname);
     loaded.set(file, module.exports);
   }
   return loaded.get(file);
@@ -117,5 +98,7 @@ for (const p of PARTS) {
   assets[p.file] = file;
 }
 await build({ ...common, entryPoints: [path.resolve(entry)], outfile: out, plugins: [partsPlugin, signalExitPlugin] });
+// The entry too: the executable's main script (packaging/sea/main.cjs) compiles it from this asset.
+assets[path.basename(out)] = out;
 // The files scripts/build.sh gives the standalone executable as SEA assets.
 writeFileSync(path.join(path.dirname(out), 'sea-assets.json'), JSON.stringify(assets));

@@ -8,7 +8,7 @@
 // (packaging/sea/main.cjs) with SAFEHALT_CODE_CACHE=write:DIR and the executable's execArgv (a V8
 // flag among them would change what V8 accepts). At exit the main script writes the
 // bundle's cache for that command, and each part of the bundle that the line loaded writes its
-// own (scripts/bundle.mjs): a cache then holds every function the line compiled, not only the top
+// own (through the main script's hook, scripts/bundle.mjs): a cache then holds every function the line compiled, not only the top
 // level. The caches are added to the SEA assets. check: runs the same lines on the executable with
 // SAFEHALT_CODE_CACHE=check and fails if V8 rejected a cache (a rejected cache only costs the plain
 // compile, so nothing else would show it).
@@ -39,7 +39,7 @@ function runLines(cmd, prefix, env) {
   const dir = mkdtempSync(path.join(tmpdir(), 'safehalt-code-cache-'));
   try {
     return LINES(path.join(dir, 'job')).map(([key, argv]) => {
-      const r = spawnSync(cmd, [...prefix, ...argv], { env: { PATH: process.env.PATH, ...env(dir) }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000, encoding: 'utf8' });
+      const r = spawnSync(cmd, [...prefix, ...argv], { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'ignore', 'pipe'], timeout: 60_000, encoding: 'utf8' });
       if (r.error || r.signal) throw new Error(`${cmd} ${argv.join(' ')}: ${r.error?.message ?? r.signal}`);
       return { key, argv, stderr: r.stderr };
     });
@@ -54,7 +54,7 @@ function write(main, assetsFile, seaConfig) {
   const out = path.dirname(path.resolve(assetsFile));
   const cacheDir = mkdtempSync(path.join(tmpdir(), 'safehalt-caches-'));
   try {
-    const keys = runLines(process.execPath, [...execArgv, main], () => ({ SAFEHALT_CODE_CACHE: `write:${cacheDir}` })).map((l) => l.key);
+    const keys = runLines(process.execPath, [...execArgv, main], { SAFEHALT_CODE_CACHE: `write:${cacheDir}` }).map((l) => l.key);
     for (const name of [...keys.map((k) => `safehalt.cjs.${k}.cache`), ...PARTS.map((p) => `${p}.cache`)]) {
       const made = path.join(cacheDir, name);
       if (!existsSync(made)) throw new Error(`no code cache ${name} was written (LINES in ${import.meta.filename})`);
@@ -69,7 +69,7 @@ function write(main, assetsFile, seaConfig) {
 }
 
 function check(bin) {
-  const rejected = runLines(bin, [], () => ({ SAFEHALT_CODE_CACHE: 'check' })).filter((l) => /code cache/.test(l.stderr));
+  const rejected = runLines(bin, [], { SAFEHALT_CODE_CACHE: 'check' }).filter((l) => /code cache/.test(l.stderr));
   for (const l of rejected) process.stderr.write(`${bin} ${l.argv.join(' ')}: ${l.stderr}`);
   if (rejected.length) process.exit(1);
 }

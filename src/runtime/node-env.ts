@@ -43,13 +43,13 @@ delete process.env[CARRIER];
 
 /** The environment to give a program the wrapper starts (child, hook): the wrapper's own, with
  * the Node runtime variables it was started with. */
+let snapshot: NodeJS.ProcessEnv | undefined;
 export function programEnv(): NodeJS.ProcessEnv {
   // Read once: each read of process.env asks the C library for every variable (~50 us a run in a
   // restart loop), and nothing in the wrapper changes its environment after start-up.
   snapshot ??= { ...process.env, ...held };
   return { ...snapshot };
 }
-let snapshot: NodeJS.ProcessEnv | undefined;
 
 function reexecWithout(vars: Record<string, string>, execve: NonNullable<typeof process.execve>): void {
   const env: Record<string, string> = {};
